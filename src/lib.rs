@@ -1,0 +1,11 @@
+//! pkce-tutor: a terminal tutorial that shows PKCE (RFC 7636) working between
+//! a real public client and a real authorization server on loopback.
+//!
+//! Dependencies point one way: `tui` → `flow` → `client` / `server` → `pkce`.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod flow;
+pub mod pkce;
+pub mod server;
+pub mod wire;

@@ -6,7 +6,10 @@
 //! tokens) is derived from it, so two runs record the same values; only the
 //! port of the server differs.
 
+mod engine;
 mod record;
+
+pub use engine::{CLIENT_NAME, Engine, REDIRECT_URI, SCOPE, run};
 
 pub use record::{AttackRecord, Attack, ClientValues, Flow, Stage, StageRecord, Trace};
 

@@ -9,3 +9,6 @@ pub mod flow;
 pub mod pkce;
 pub mod server;
 pub mod wire;
+pub mod lessons;
+pub mod transcript;
+

@@ -1,0 +1,374 @@
+//! The state of the tutorial and the only place it changes.
+//!
+//! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll),
+//! the recorded runs received so far, and the clock the countdown is drawn
+//! against. [`App::update`] applies an [`Action`] (from the keymap) and
+//! [`App::handle_msg`] a [`Msg`] (from a flow task); neither performs I/O.
+//! What the background should be running is declared by [`App::demands`],
+//! which the loop reconciles with its tasks.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::flow::{Attack, AttackRecord, Flow, Stage, StageRecord, Trace};
+use crate::lessons::LessonSet;
+use crate::server::ServerEvent;
+use crate::wire::Exchange;
+
+use super::ThemeName;
+use super::theme::Theme;
+
+/// What the main area shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// One flow, client and server side by side.
+    Stepping,
+    /// The same stage of both flows side by side.
+    Contrast,
+    /// The interception replay against both flows.
+    AttackLab,
+}
+
+/// What a key asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Next stage.
+    Next,
+    /// Previous stage.
+    Prev,
+    /// Jump to a stage.
+    Jump(Stage),
+    /// Toggle the contrast with the other flow.
+    ToggleContrast,
+    /// Toggle the attack lab.
+    ToggleAttack,
+    /// Toggle the help overlay.
+    ToggleHelp,
+    /// Close what is open, or quit from the main screen (Esc).
+    Back,
+    /// Quit.
+    Quit,
+    /// Restart every flow with fresh values.
+    Restart,
+    /// Scroll the lesson (or the columns) up.
+    ScrollUp,
+    /// Scroll the lesson (or the columns) down.
+    ScrollDown,
+}
+
+/// Which run of the engine: a flow, with or without an attack replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RunKey {
+    /// PKCE or plain.
+    pub flow: Flow,
+    /// The attack replayed after stage 4, if any.
+    pub attack: Option<Attack>,
+}
+
+impl RunKey {
+    /// A run of that flow without an attack.
+    pub fn honest(flow: Flow) -> Self {
+        Self { flow, attack: None }
+    }
+
+    /// A run of that flow with the interception replay.
+    pub fn interception(flow: Flow) -> Self {
+        Self {
+            flow,
+            attack: Some(Attack::Interception),
+        }
+    }
+}
+
+/// What a flow task reports.
+#[derive(Debug, Clone)]
+pub enum RunEvent {
+    /// The engine's server is up and the client registered.
+    Started {
+        /// `http://127.0.0.1:<port>`.
+        issuer: String,
+        /// Discovery and registration.
+        setup: Vec<Exchange>,
+    },
+    /// A stage completed.
+    Stage(StageRecord),
+    /// The attack was played.
+    Attack(AttackRecord),
+    /// The run could not go on.
+    Failed(String),
+}
+
+/// A message from a flow task, tagged with the generation it belongs to.
+#[derive(Debug, Clone)]
+pub struct Msg {
+    /// The generation (bumped by every restart); stale messages are dropped.
+    pub generation: u64,
+    /// Which run.
+    pub run: RunKey,
+    /// What happened.
+    pub event: RunEvent,
+}
+
+/// Everything received from one run so far.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// The records received, as a [`Trace`] (the issuer is empty until the
+    /// run has started).
+    pub trace: Trace,
+    /// Why the run stopped, if it failed.
+    pub failed: Option<String>,
+    /// When the UI received the stage that issued the code (drives the
+    /// "time left" countdown; the engine records a lifetime, not a clock).
+    pub code_seen_at: Option<Instant>,
+}
+
+impl Run {
+    fn new(flow: Flow, seed: Option<u64>) -> Self {
+        Self {
+            trace: Trace {
+                flow,
+                seed,
+                issuer: String::new(),
+                setup: Vec::new(),
+                stages: Vec::new(),
+                attack: None,
+            },
+            failed: None,
+            code_seen_at: None,
+        }
+    }
+
+    /// The record of a stage, if it has arrived.
+    pub fn stage(&self, stage: Stage) -> Option<&StageRecord> {
+        self.trace.stage(stage)
+    }
+
+    /// The server's address, `127.0.0.1:<port>`, once started.
+    pub fn address(&self) -> Option<&str> {
+        let issuer = self.trace.issuer.as_str();
+        (!issuer.is_empty()).then(|| issuer.trim_start_matches("http://"))
+    }
+}
+
+/// How the app starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The flow shown.
+    pub flow: Flow,
+    /// The stage shown first.
+    pub stage: Stage,
+    /// The seed of the first generation.
+    pub seed: Option<u64>,
+    /// The theme.
+    pub theme: ThemeName,
+    /// Show the instructors' notes.
+    pub notes: bool,
+    /// The lessons.
+    pub lessons: Arc<LessonSet>,
+}
+
+/// The whole state of the tutorial.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The flow stepped through.
+    pub flow: Flow,
+    /// The stage shown.
+    pub stage: Stage,
+    /// What the main area shows.
+    pub mode: Mode,
+    /// Whether the help overlay is open.
+    pub help: bool,
+    /// Scroll offset of the lesson (stepping) or of the columns (contrast,
+    /// attack lab), in lines.
+    pub scroll: u16,
+    /// Bumped by every restart.
+    pub generation: u64,
+    /// The seed of generation 0; later generations use `seed + generation`.
+    pub seed: Option<u64>,
+    /// The styles.
+    pub theme: Theme,
+    /// Show the instructors' notes.
+    pub notes: bool,
+    /// The lessons.
+    pub lessons: Arc<LessonSet>,
+    /// Set when the app should end.
+    pub quit: bool,
+    /// "Now" for everything drawn (set by the loop before each draw; fixed
+    /// in tests so that screens are deterministic).
+    pub clock: Instant,
+    runs: HashMap<RunKey, Run>,
+}
+
+/// How far a scroll key moves.
+const SCROLL_STEP: u16 = 5;
+
+impl App {
+    /// A fresh app, nothing received yet.
+    pub fn new(config: Config) -> Self {
+        Self {
+            flow: config.flow,
+            stage: config.stage,
+            mode: Mode::Stepping,
+            help: false,
+            scroll: 0,
+            generation: 0,
+            seed: config.seed,
+            theme: Theme::new(config.theme),
+            notes: config.notes,
+            lessons: config.lessons,
+            quit: false,
+            clock: Instant::now(),
+            runs: HashMap::new(),
+        }
+    }
+
+    /// The seed for the current generation.
+    pub fn current_seed(&self) -> Option<u64> {
+        self.seed.map(|s| s.wrapping_add(self.generation))
+    }
+
+    /// Applies a user action.
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Next => {
+                if let Some(next) = self.stage.next() {
+                    self.go_to(next);
+                }
+            }
+            Action::Prev => {
+                if let Some(prev) = self.stage.prev() {
+                    self.go_to(prev);
+                }
+            }
+            Action::Jump(stage) => self.go_to(stage),
+            Action::ToggleContrast => self.toggle_mode(Mode::Contrast),
+            Action::ToggleAttack => self.toggle_mode(Mode::AttackLab),
+            Action::ToggleHelp => self.help = !self.help,
+            Action::Back => {
+                if self.help {
+                    self.help = false;
+                } else if self.mode != Mode::Stepping {
+                    self.set_mode(Mode::Stepping);
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Quit => self.quit = true,
+            Action::Restart => {
+                self.generation += 1;
+                self.runs.clear();
+                self.scroll = 0;
+            }
+            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(SCROLL_STEP),
+            Action::ScrollDown => self.scroll = self.scroll.saturating_add(SCROLL_STEP).min(500),
+        }
+    }
+
+    fn go_to(&mut self, stage: Stage) {
+        if self.stage != stage {
+            self.stage = stage;
+            self.scroll = 0;
+        }
+    }
+
+    fn toggle_mode(&mut self, mode: Mode) {
+        self.set_mode(if self.mode == mode {
+            Mode::Stepping
+        } else {
+            mode
+        });
+    }
+
+    fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.help = false;
+        self.scroll = 0;
+    }
+
+    /// Applies a message from a flow task; a message of an older generation
+    /// (sent before a restart) is dropped. Returns whether anything changed.
+    pub fn handle_msg(&mut self, msg: Msg) -> bool {
+        if msg.generation != self.generation {
+            return false;
+        }
+        let clock = self.clock;
+        let seed = self.current_seed();
+        let run = self
+            .runs
+            .entry(msg.run)
+            .or_insert_with(|| Run::new(msg.run.flow, seed));
+        match msg.event {
+            RunEvent::Started { issuer, setup } => {
+                run.trace.issuer = issuer;
+                run.trace.setup = setup;
+            }
+            RunEvent::Stage(record) => {
+                if record.stage == Stage::CodeIssued {
+                    run.code_seen_at = Some(clock);
+                }
+                run.trace.stages.retain(|r| r.stage != record.stage);
+                run.trace.stages.push(record);
+                run.trace.stages.sort_by_key(|r| r.stage);
+            }
+            RunEvent::Attack(record) => run.trace.attack = Some(record),
+            RunEvent::Failed(error) => run.failed = Some(error),
+        }
+        true
+    }
+
+    /// What has been received from a run.
+    pub fn run(&self, key: RunKey) -> Option<&Run> {
+        self.runs.get(&key)
+    }
+
+    /// The runs the screen needs and how many stages of each: the loop
+    /// starts the missing ones and lets the others run that far.
+    pub fn demands(&self) -> Vec<(RunKey, u8)> {
+        let upto = self.stage.number();
+        let mut wanted = vec![(RunKey::honest(self.flow), upto)];
+        match self.mode {
+            Mode::Stepping => {}
+            Mode::Contrast => wanted.push((RunKey::honest(self.flow.other()), upto)),
+            Mode::AttackLab => {
+                wanted.push((RunKey::interception(Flow::Plain), 6));
+                wanted.push((RunKey::interception(Flow::Pkce), 6));
+            }
+        }
+        wanted
+    }
+
+    /// Seconds left before the code of that run expires (its recorded
+    /// lifetime minus the time since the UI received it).
+    pub fn code_seconds_left(&self, key: RunKey) -> Option<u64> {
+        let run = self.runs.get(&key)?;
+        let lifetime = run
+            .stage(Stage::CodeIssued)?
+            .server_events
+            .iter()
+            .find_map(|e| match e {
+                ServerEvent::CodeIssued(stored) => Some(stored.lifetime_secs),
+                _ => None,
+            })?;
+        let elapsed = self
+            .clock
+            .saturating_duration_since(run.code_seen_at?)
+            .as_secs();
+        Some(lifetime.saturating_sub(elapsed))
+    }
+
+    /// When the loop must wake to redraw the countdown: only while the
+    /// main screen shows a code that has not expired yet.
+    pub fn next_tick(&self) -> Option<Instant> {
+        if self.mode != Mode::Stepping || self.stage != Stage::CodeIssued || self.help {
+            return None;
+        }
+        let key = RunKey::honest(self.flow);
+        if self.code_seconds_left(key)? == 0 {
+            return None;
+        }
+        let seen = self.runs.get(&key)?.code_seen_at?;
+        let elapsed = self.clock.saturating_duration_since(seen).as_secs();
+        Some(seen + Duration::from_secs(elapsed + 1))
+    }
+}

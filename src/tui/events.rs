@@ -1,0 +1,193 @@
+//! What the SERVER side lists, built only from the server's own events: the
+//! request it received, the record it stored with the code, its PKCE
+//! recomputation and verdict, the token it issued. The code's time left is
+//! the recorded lifetime minus the time since the UI received it.
+
+use crate::flow::{Flow, Stage};
+use crate::server::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+
+use super::app::Run;
+use super::content::pkce_mark;
+use super::rows::{Item, Mark, Tone};
+
+/// The SERVER side of a stage of a run.
+pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
+    let Some(record) = run.stage(stage) else {
+        return super::content::pending(Some(run));
+    };
+    let mut items = Vec::new();
+    if stage < Stage::AuthorizationRequest {
+        items.push(Item::note(
+            match flow {
+                Flow::Pkce => "has seen nothing of the verifier: it has not left the client",
+                Flow::Plain => "has seen nothing yet: the flow has not started",
+            },
+            Tone::Dim,
+        ));
+        items.push(Item::Heading("registered clients".into()));
+        items.push(Item::row("client_id", "client_id", registered_client(run)));
+        items.push(Item::row("pending", "pending codes", "none yet"));
+        return items;
+    }
+    for event in &record.server_events {
+        items.extend(event_items(event, flow, seconds_left));
+    }
+    let checked = record
+        .server_events
+        .iter()
+        .any(|e| matches!(e, ServerEvent::PkceChecked(_)));
+    if stage == Stage::TokenRequest
+        && !checked
+        && let Some(stored) = run.stage(Stage::CodeIssued).and_then(stored_code)
+    {
+        items.push(Item::Heading("looks up the code's stored record".into()));
+        items.extend(challenge_rows(stored, flow));
+    }
+    if items.is_empty() {
+        items.push(Item::note("(no event reported at this stage)", Tone::Dim));
+    }
+    items
+}
+
+fn registered_client(run: &Run) -> String {
+    run.setup
+        .iter()
+        .filter(|e| e.request.url.ends_with("/register"))
+        .find_map(|e| e.response.json_str("client_id"))
+        .unwrap_or_else(|| "…".into())
+}
+
+fn stored_code(record: &crate::flow::StageRecord) -> Option<&StoredCode> {
+    record.server_events.iter().find_map(|e| match e {
+        ServerEvent::CodeIssued(stored) => Some(stored),
+        _ => None,
+    })
+}
+
+fn challenge_rows(stored: &StoredCode, flow: Flow) -> Vec<Item> {
+    let row = |key: &str, label: &str, value: &Option<String>| match value {
+        Some(v) => Item::marked(key, label, v, pkce_mark(flow), Tone::Normal),
+        None => Item::marked(key, label, "(none)", Mark::Missing, Tone::Bad),
+    };
+    vec![
+        row("stored:challenge", "code_challenge", &stored.code_challenge),
+        row("stored:method", "method", &stored.code_challenge_method),
+    ]
+}
+
+/// Minutes and seconds, "9:58".
+pub fn clock_text(secs: u64) -> String {
+    format!("{}:{:02}", secs / 60, secs % 60)
+}
+
+/// The items of one server event.
+pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -> Vec<Item> {
+    match event {
+        ServerEvent::Received {
+            method,
+            path,
+            params,
+        } => {
+            let mut items = vec![Item::Heading(format!("← received {method} {path}"))];
+            for p in params {
+                let mark = if p.added_by_pkce() {
+                    pkce_mark(flow)
+                } else {
+                    Mark::None
+                };
+                items.push(Item::marked(
+                    format!("param:{}", p.name),
+                    &p.name,
+                    &p.value,
+                    mark,
+                    Tone::Normal,
+                ));
+            }
+            items
+        }
+        ServerEvent::ClientRegistered { client_id, .. } => vec![
+            Item::Heading("registered a client".into()),
+            Item::row("client_id", "client_id", client_id),
+        ],
+        ServerEvent::ConsentShown { client_id, .. } => vec![Item::note(
+            format!("checked client_id and redirect_uri; shows the consent page for {client_id}"),
+            Tone::Normal,
+        )],
+        ServerEvent::CodeIssued(stored) => {
+            let mut items = vec![
+                Item::Heading("issues a code and stores with it".into()),
+                Item::row("code", "code", &stored.code),
+            ];
+            items.extend(challenge_rows(stored, flow));
+            items.push(Item::row("client_id", "client_id", &stored.client_id));
+            items.push(Item::row("redirect_uri", "redirect_uri", &stored.redirect_uri));
+            let expiry = match seconds_left {
+                Some(0) => "expired".to_owned(),
+                Some(left) => format!("{} left of {}", clock_text(left), clock_text(stored.lifetime_secs)),
+                None => format!("lives {}", clock_text(stored.lifetime_secs)),
+            };
+            items.push(Item::row("expires", "expires", expiry));
+            items
+        }
+        ServerEvent::PkceChecked(check) => check_items(check),
+        ServerEvent::TokenIssued {
+            access_token,
+            expires_in,
+            ..
+        } => vec![
+            Item::Heading("issues an access token".into()),
+            Item::row("token", "access_token", access_token),
+            Item::row("token_expiry", "expires_in", format!("{expires_in} s")),
+        ],
+        ServerEvent::TokensRevoked { access_tokens, .. } => {
+            let mut items = vec![Item::Heading("code replayed: revokes the tokens it gave".into())];
+            for t in access_tokens {
+                items.push(Item::marked("revoked", "revoked", t, Mark::None, Tone::Bad));
+            }
+            items
+        }
+        ServerEvent::ResourceAccess { granted, reason } => vec![match (granted, reason) {
+            (true, _) => Item::note("✓ resource: the bearer token is accepted", Tone::Good),
+            (false, r) => Item::note(
+                format!("✗ resource: refused ({})", r.as_deref().unwrap_or("no reason")),
+                Tone::Bad,
+            ),
+        }],
+        ServerEvent::Refused {
+            endpoint,
+            error,
+            error_description,
+        } => vec![Item::note(
+            format!("✗ {endpoint} refuses: {error} ({error_description})"),
+            Tone::Bad,
+        )],
+    }
+}
+
+fn check_items(check: &PkceCheck) -> Vec<Item> {
+    let mut items = vec![Item::Heading("checks PKCE (RFC 7636 §4.6)".into())];
+    let row = |key: &str, label: &str, v: &Option<String>| {
+        v.as_ref()
+            .map(|v| Item::marked(key, label, v, Mark::Added, Tone::Normal))
+    };
+    items.extend(row("check:verifier", "code_verifier", &check.code_verifier));
+    items.extend(row("check:sha256", "SHA-256 (hex)", &check.sha256_hex));
+    items.extend(row("check:computed", "BASE64URL → computed", &check.computed_challenge));
+    items.extend(row("check:stored", "stored challenge", &check.stored_challenge));
+    let (text, tone) = match check.verdict {
+        PkceVerdict::Match => ("✓ computed = stored: the verifier matches", Tone::Good),
+        PkceVerdict::Mismatch => ("✗ computed ≠ stored → invalid_grant", Tone::Bad),
+        PkceVerdict::MissingVerifier => ("✗ no code_verifier sent → invalid_request", Tone::Bad),
+        PkceVerdict::MalformedVerifier => ("✗ malformed code_verifier → invalid_grant", Tone::Bad),
+        PkceVerdict::Downgrade => (
+            "✗ verifier for a code issued without a challenge (downgrade) → invalid_request",
+            Tone::Bad,
+        ),
+        PkceVerdict::NotUsed => (
+            "no challenge stored, no verifier sent: nothing to check, the code alone is enough",
+            Tone::Bad,
+        ),
+    };
+    items.push(Item::note(text, tone));
+    items
+}

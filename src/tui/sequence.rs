@@ -1,0 +1,154 @@
+//! The sequence strip: client, browser and server on one line with the
+//! arrow of the current stage between them, lit. When there is room, all
+//! six hops are listed with the current one lit and marked `▸`.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::flow::{Flow, Stage};
+
+use super::app::App;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hop {
+    /// Computed inside the client.
+    Local,
+    /// client → browser → server (front channel).
+    ToServerViaBrowser,
+    /// server → browser → client (the redirect).
+    ToClientViaBrowser,
+    /// client → server (back channel).
+    ToServer,
+    /// server → client (back channel answer).
+    ToClient,
+}
+
+fn hop(stage: Stage, flow: Flow) -> (Hop, &'static str) {
+    let pkce = flow == Flow::Pkce;
+    match stage {
+        Stage::Verifier if pkce => (Hop::Local, "(1) makes a code_verifier, keeps it"),
+        Stage::Verifier => (Hop::Local, "(1) nothing to make: no verifier"),
+        Stage::Challenge if pkce => (Hop::Local, "(2) code_challenge = BASE64URL(SHA256(v))"),
+        Stage::Challenge => (Hop::Local, "(2) nothing to derive: no challenge"),
+        Stage::AuthorizationRequest if pkce => {
+            (Hop::ToServerViaBrowser, "(3) GET /authorize +code_challenge")
+        }
+        Stage::AuthorizationRequest => (Hop::ToServerViaBrowser, "(3) GET /authorize"),
+        Stage::CodeIssued => (Hop::ToClientViaBrowser, "(4) 303 ?code&state&iss"),
+        Stage::TokenRequest if pkce => (Hop::ToServer, "(5) POST /token code +code_verifier"),
+        Stage::TokenRequest => (Hop::ToServer, "(5) POST /token code, no proof"),
+        Stage::Verification if pkce => (Hop::ToClient, "(6) checked ✓ → access_token"),
+        Stage::Verification => (Hop::ToClient, "(6) access_token, nothing checked"),
+    }
+}
+
+/// How many lines the strip takes in a body of that height.
+pub fn height(body_height: u16) -> u16 {
+    if body_height >= 34 { 6 } else { 1 }
+}
+
+fn put(cells: &mut [(char, Style)], x: usize, text: &str, style: Style) {
+    for (i, c) in text.chars().enumerate() {
+        if let Some(cell) = cells.get_mut(x + i) {
+            *cell = (c, style);
+        }
+    }
+}
+
+/// A label squeezed into `room` cells (labels are captions, not values).
+fn fit(label: &str, room: usize) -> String {
+    if label.chars().count() <= room {
+        label.to_owned()
+    } else if room == 0 {
+        String::new()
+    } else {
+        let mut s: String = label.chars().take(room - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// Draws an arrow from `from` to `to` (cell columns, either direction) with
+/// a label near its tail.
+fn arrow(cells: &mut [(char, Style)], from: usize, to: usize, label: &str, style: Style) {
+    let (lo, hi) = (from.min(to), from.max(to));
+    if hi <= lo + 1 {
+        return;
+    }
+    for cell in cells.iter_mut().take(hi).skip(lo) {
+        *cell = ('─', style);
+    }
+    if to > from {
+        cells[hi - 1] = ('▶', style);
+    } else {
+        cells[lo] = ('◀', style);
+    }
+    let room = (hi - lo).saturating_sub(6);
+    let text = fit(label, room);
+    if !text.is_empty() {
+        put(cells, lo + 3, &text, style);
+    }
+}
+
+fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style) -> Line<'static> {
+    let mut cells = vec![(' ', Style::default()); width];
+    let client_end = 8.min(width);
+    let server_x = width.saturating_sub(7);
+    let browser_x = width.saturating_sub(7) / 2;
+    put(&mut cells, 1, "client", names);
+    put(&mut cells, server_x, "server", names);
+    let (kind, label) = hop(stage, flow);
+    match kind {
+        Hop::Local => {
+            put(&mut cells, browser_x, "browser", names);
+            let text = fit(&format!("↺ {label}"), browser_x.saturating_sub(client_end + 1));
+            put(&mut cells, client_end, &text, style);
+        }
+        Hop::ToServerViaBrowser | Hop::ToClientViaBrowser => {
+            put(&mut cells, browser_x, "browser", names);
+            let (a, b) = (client_end, browser_x.saturating_sub(1));
+            let (c, d) = (browser_x + 8, server_x.saturating_sub(1));
+            if kind == Hop::ToServerViaBrowser {
+                arrow(&mut cells, a, b, label, style);
+                arrow(&mut cells, c, d, "", style);
+            } else {
+                arrow(&mut cells, b, a, label, style);
+                arrow(&mut cells, d, c, "", style);
+            }
+        }
+        Hop::ToServer => arrow(&mut cells, client_end, server_x.saturating_sub(1), label, style),
+        Hop::ToClient => arrow(&mut cells, server_x.saturating_sub(1), client_end, label, style),
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for (c, s) in cells {
+        match spans.last_mut() {
+            Some(last) if last.style == s => last.content.to_mut().push(c),
+            _ => spans.push(Span::styled(c.to_string(), s)),
+        }
+    }
+    Line::from(spans)
+}
+
+/// Draws the strip for the current stage of the app's flow.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = usize::from(area.width);
+    let lines: Vec<Line> = if area.height >= 6 {
+        Stage::ALL
+            .iter()
+            .map(|&stage| {
+                let current = stage == app.stage;
+                let style = if current { theme.lit } else { theme.dim };
+                let mut line = strip_line(width.saturating_sub(1), stage, app.flow, style, theme.label);
+                line.spans.insert(0, Span::styled(if current { "▸" } else { " " }, style));
+                line
+            })
+            .collect()
+    } else {
+        vec![strip_line(width, app.stage, app.flow, theme.lit, theme.label)]
+    };
+    Paragraph::new(lines).style(theme.base).render(area, buf);
+}

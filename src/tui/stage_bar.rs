@@ -1,0 +1,128 @@
+//! The top of the screen (app name, flow, stage n/6 with one dot per stage,
+//! the mode, and the stage's title) and the footer of key hints.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::flow::{Flow, Stage};
+
+use super::app::{App, Mode};
+use super::rows::word_wrap;
+
+/// The lines of the stage title under the bar, wrapped for `width`.
+pub fn title_lines(app: &App, width: u16) -> Vec<String> {
+    let text = match app.mode {
+        Mode::Stepping => format!(
+            "{} · {}",
+            app.stage.number(),
+            app.stage.title(app.flow)
+        ),
+        Mode::Contrast => format!(
+            "{} · the same stage in both flows, both run for real · + only this side has it, − missing here",
+            app.stage.number()
+        ),
+        Mode::AttackLab => "interception replay: an attacker holding a copy of the redirect redeems the code first".into(),
+    };
+    word_wrap(&format!(" {text}"), usize::from(width.max(1)))
+}
+
+/// Draws the bar (one line) and the title lines below it.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let flow = match app.mode {
+        Mode::Stepping => app.flow.label().to_owned(),
+        Mode::Contrast => format!("{} vs {}", Flow::Plain.label(), Flow::Pkce.label()),
+        Mode::AttackLab => "attack lab".to_owned(),
+    };
+    let mut left = vec![
+        Span::styled(" pkce-tutor", theme.title),
+        Span::styled(" · ", theme.dim),
+        Span::styled(flow, theme.title),
+    ];
+    if app.mode != Mode::AttackLab {
+        left.push(Span::styled(
+            format!(" · stage {}/6 ", app.stage.number()),
+            theme.value,
+        ));
+        for stage in Stage::ALL {
+            let (dot, style) = if stage == app.stage {
+                ("●", theme.lit)
+            } else if stage < app.stage {
+                ("●", theme.value)
+            } else {
+                ("○", theme.dim)
+            };
+            left.push(Span::styled(dot, style));
+            left.push(Span::raw(" "));
+        }
+    }
+    if app.generation > 0 {
+        left.push(Span::styled(format!(" run #{}", app.generation + 1), theme.dim));
+    }
+    let bar_area = Rect { height: area.height.min(1), ..area };
+    Paragraph::new(Line::from(left)).style(theme.base).render(bar_area, buf);
+    let rest = Rect {
+        y: area.y.saturating_add(1),
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let lines: Vec<Line> = title_lines(app, area.width)
+        .into_iter()
+        .map(|l| Line::styled(l, theme.stage_title))
+        .collect();
+    Paragraph::new(lines).style(theme.base).render(rest, buf);
+}
+
+/// The key hints of the current screen, most important first.
+fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    let mut hints = Vec::new();
+    if app.mode != Mode::AttackLab {
+        hints.push(("←/→", "stage"));
+        hints.push(("1-6", "jump"));
+    }
+    hints.push((
+        "c",
+        if app.mode == Mode::Contrast {
+            "close contrast"
+        } else {
+            "contrast"
+        },
+    ));
+    hints.push((
+        "a",
+        if app.mode == Mode::AttackLab {
+            "close attack"
+        } else {
+            "attack"
+        },
+    ));
+    hints.push(("?", "help"));
+    hints.push(("q", "quit"));
+    hints.push(("PgUp/PgDn", "scroll"));
+    hints.push(("r", "restart"));
+    hints
+}
+
+/// Draws the footer: as many hints as fit, most important first.
+pub fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = usize::from(area.width);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, what) in hints(app) {
+        let sep = if used > 1 { 2 } else { 0 };
+        let need = sep + key.chars().count() + 1 + what.chars().count();
+        if used + need > width {
+            continue;
+        }
+        if sep > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {what}"), theme.dim));
+        used += need;
+    }
+    Paragraph::new(Line::from(spans)).style(theme.base).render(area, buf);
+}

@@ -1,0 +1,438 @@
+//! The lessons: one short Markdown text per screen, with TOML front matter and
+//! placeholders filled with the values of the recorded run.
+//!
+//! # Files
+//! The built-in set lives in `lessons/` at the top of the repository and is
+//! compiled into the binary ([`LessonSet::builtin`]); `--lessons DIR` loads
+//! another copy ([`LessonSet::load`]) and `pkce-tutor lessons check DIR`
+//! validates one ([`check_dir`]). Every `*.md` file of the directory is a
+//! lesson; other files are ignored. A file looks like this:
+//!
+//! ```text
+//! +++
+//! id = "pkce-2-challenge"
+//! title = "The client derives the code_challenge"
+//! stage = 2            # 1 to 6; absent for intro, summary and attacks
+//! flow = "pkce"        # "pkce", "plain" (Step 04) or "both"
+//! attack = "interception"   # only in an attack lesson: "interception" | "downgrade"
+//! notes = "For the instructor, shown with --notes."
+//! +++
+//! `code_challenge` = `{{code_challenge}}` (RFC 7636 §4.2)
+//! ```
+//!
+//! A directory must hold the lessons `intro`, `summary`,
+//! `attack-interception` (with `attack = "interception"`) and
+//! `attack-downgrade` (with `attack = "downgrade"`), and exactly one lesson
+//! for each of the six stages of each flow (a `both` lesson counts for both).
+//!
+//! # Placeholders
+//! `{{name}}` is replaced by a value of the run, and must stand inside inline
+//! code (`` `{{name}}` ``) or a code block so the value shows verbatim. A
+//! placeholder is accepted only where **every** run the lesson can be shown
+//! for has the value (a `both` lesson must be fillable in both flows), which
+//! [`check_dir`] verifies from the front matter alone; [`Lesson::fill`] fails
+//! as well if a value is absent at run time. An attack lesson sees the values
+//! of stage 4 (the attack is played after it) plus the attack's own.
+//!
+//! "from N" means from stage N on (values accumulate); "attack" means only
+//! in a lesson with that `attack`.
+//!
+//! | placeholder | pkce flow | plain flow | value |
+//! | --- | --- | --- | --- |
+//! | `issuer` | always | always | the server's issuer, `http://127.0.0.1:<port>` |
+//! | `client_id` | always | always | the identifier registered in Step 03 |
+//! | `redirect_uri` | from 1 | from 1 | the registered redirect URI |
+//! | `resource` | from 1 | from 1 | the resource the token is for (RFC 8707) |
+//! | `random_octets_hex` | from 1 | – | the 32 random octets behind the verifier, hex |
+//! | `code_verifier` | from 1 | – | the client's `code_verifier` |
+//! | `sha256_hex` | from 2 | – | `SHA256(code_verifier)` as the client computed it, hex |
+//! | `code_challenge` | from 2 | – | the client's `code_challenge` |
+//! | `code_challenge_method` | from 2 | – | `S256` |
+//! | `state` | from 3 | from 3 | the `state` of the authorization request |
+//! | `authorization_url` | from 3 | from 3 | the full authorization URL |
+//! | `code` | from 4 | from 4 | the code the client received |
+//! | `iss` | from 4 | from 4 | the `iss` of the redirect (RFC 9207) |
+//! | `code_lifetime_secs` | from 4 | from 4 | the code's lifetime as the server stored it |
+//! | `stored_challenge` | from 4 | – | the challenge the server stored with the code |
+//! | `stored_challenge_method` | from 4 | – | the method stored with it |
+//! | `token_response` | from 5 | from 5 | the client's token response: `200 access_token=…` or `400 error=…` |
+//! | `server_code_verifier` | 6 | – | the verifier as the token endpoint received it |
+//! | `server_sha256_hex` | 6 | – | `SHA256` of it, computed by the server, hex |
+//! | `computed_challenge` | 6 | – | `BASE64URL(SHA256(…))`, computed by the server |
+//! | `pkce_verdict` | 6 | – | the server's verdict: `match`, `mismatch`, … |
+//! | `access_token` | 6 | – | the client's access token (in the plain flow an interception may take it) |
+//! | `expires_in` | 6 | – | the token's lifetime in seconds |
+//! | `attack_request` | attack | attack | the attacker's decisive request, e.g. `POST /token` |
+//! | `attack_code` | attack | attack | the code the attacker presented |
+//! | `attack_response` | attack | attack | the server's answer, e.g. `400 error=invalid_grant` |
+//! | `attack_error` | interception, downgrade | downgrade | the OAuth error the attacker got |
+//! | `attack_code_verifier` | downgrade | downgrade | the verifier presented with the challenge-less code |
+//! | `stolen_access_token` | – | interception | the token the attacker obtained |
+//!
+//! # Errors
+//! Every problem is a [`LessonError`] naming the file and the line
+//! (`FILE:LINE: message`); line 0 stands for the directory as a whole (a
+//! missing lesson) and is displayed as `DIR: message`.
+
+mod builtin;
+mod front_matter;
+mod placeholder;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::flow::{Attack, Flow, Stage, Trace};
+
+pub use placeholder::Placeholder;
+
+/// The flows a lesson belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LessonFlow {
+    /// Only the PKCE flow.
+    Pkce,
+    /// Only the plain flow of Step 04.
+    Plain,
+    /// Both flows.
+    Both,
+}
+
+impl LessonFlow {
+    /// Whether a lesson of this kind is shown in `flow`.
+    pub fn covers(self, flow: Flow) -> bool {
+        match self {
+            Self::Both => true,
+            Self::Pkce => flow == Flow::Pkce,
+            Self::Plain => flow == Flow::Plain,
+        }
+    }
+
+    /// The flows covered.
+    pub fn flows(self) -> &'static [Flow] {
+        match self {
+            Self::Pkce => &[Flow::Pkce],
+            Self::Plain => &[Flow::Plain],
+            Self::Both => &[Flow::Pkce, Flow::Plain],
+        }
+    }
+
+    /// The name used in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Pkce => "pkce",
+            Self::Plain => "plain",
+            Self::Both => "both",
+        }
+    }
+}
+
+/// A problem with a lesson file, located by file and line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonError {
+    /// The lesson file (the directory for a missing lesson).
+    pub file: PathBuf,
+    /// 1-based line; 0 when the problem is not on one line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LessonError {
+    pub(crate) fn new(file: &Path, line: usize, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_owned(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for LessonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        }
+    }
+}
+
+impl std::error::Error for LessonError {}
+
+/// One lesson file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lesson {
+    /// Unique identifier, e.g. `intro`, `pkce-3-authorization-request`.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// The stage it explains, if it belongs to one.
+    pub stage: Option<Stage>,
+    /// The flows it is shown in.
+    pub flow: LessonFlow,
+    /// The attack it explains, for the attack lab.
+    pub attack: Option<Attack>,
+    /// Notes for the instructor (shown with `--notes`).
+    pub notes: Option<String>,
+    /// The Markdown text, placeholders unfilled.
+    pub body: String,
+    /// Where it was read from (`lessons/….md` for the built-in set).
+    pub file: PathBuf,
+    /// The line of the file on which `body` starts.
+    pub body_line: usize,
+    /// The line of the `id` key, for errors about the lesson as a whole.
+    id_line: usize,
+}
+
+impl Lesson {
+    /// The placeholders of the body with the file line of each.
+    pub fn placeholders(&self) -> Vec<(Placeholder, usize)> {
+        placeholder::scan(&self.body, self.body_line)
+            .into_iter()
+            .filter_map(|token| match token {
+                placeholder::Token::Placeholder { which, line, .. } => Some((which, line)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The body with every placeholder replaced by the value recorded in
+    /// `trace` at `stage` (the lesson's own stage when `None`; stage 4 for an
+    /// attack lesson without one). Fails, naming the file and line, when a
+    /// value is absent: the stage has not run, the flow differs, or the run
+    /// did not produce it.
+    pub fn fill(&self, trace: &Trace, stage: Option<Stage>) -> Result<String, LessonError> {
+        if !self.flow.covers(trace.flow) {
+            return Err(LessonError::new(
+                &self.file,
+                self.body_line,
+                format!(
+                    "this is a {} lesson, but the run is the {} flow",
+                    self.flow.name(),
+                    trace.flow.name()
+                ),
+            ));
+        }
+        let ctx = placeholder::FillContext {
+            trace,
+            stage: stage.or(self.stage).or(self.attack.map(|_| Stage::CodeIssued)),
+            attack: self.attack,
+        };
+        let mut out = String::with_capacity(self.body.len());
+        for token in placeholder::scan(&self.body, self.body_line) {
+            match token {
+                placeholder::Token::Text(text) => out.push_str(text),
+                placeholder::Token::Placeholder { which, line, .. } => {
+                    let value = which.value(&ctx).map_err(|why| {
+                        LessonError::new(
+                            &self.file,
+                            line,
+                            format!("`{{{{{}}}}}` has no value: {why}", which.name()),
+                        )
+                    })?;
+                    out.push_str(&value);
+                }
+                placeholder::Token::Unclosed { line } | placeholder::Token::Unknown { line, .. } => {
+                    return Err(LessonError::new(
+                        &self.file,
+                        line,
+                        "malformed placeholder (run `pkce-tutor lessons check`)",
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A complete, valid set of lessons.
+#[derive(Debug, Clone)]
+pub struct LessonSet {
+    lessons: Vec<Lesson>,
+}
+
+impl LessonSet {
+    /// The lessons compiled into the binary from `lessons/`.
+    ///
+    /// # Panics
+    /// If the built-in files are invalid, which the test suite rules out.
+    pub fn builtin() -> LessonSet {
+        let files = builtin::FILES
+            .iter()
+            .map(|(name, text)| (Path::new("lessons").join(name), (*text).to_owned()))
+            .collect();
+        match Self::from_files(files, Path::new("lessons")) {
+            Ok(set) => set,
+            Err(errors) => {
+                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                panic!("the built-in lessons are invalid:\n{}", list.join("\n"))
+            }
+        }
+    }
+
+    /// Loads and validates every `*.md` file of `dir`.
+    pub fn load(dir: &Path) -> Result<LessonSet, Vec<LessonError>> {
+        let files = read_dir(dir)?;
+        Self::from_files(files, dir)
+    }
+
+    /// Parses and validates files given as `(path, text)`; `dir` names the
+    /// set in errors about missing lessons.
+    pub fn from_files(files: Vec<(PathBuf, String)>, dir: &Path) -> Result<LessonSet, Vec<LessonError>> {
+        let mut lessons = Vec::new();
+        let mut errors = Vec::new();
+        for (path, text) in files {
+            match front_matter::parse(&path, &text) {
+                Ok(lesson) => {
+                    errors.extend(placeholder::check(&lesson));
+                    lessons.push(lesson);
+                }
+                Err(mut errs) => errors.append(&mut errs),
+            }
+        }
+        errors.extend(check_set(&lessons, dir));
+        if errors.is_empty() {
+            Ok(LessonSet { lessons })
+        } else {
+            sort_errors(&mut errors);
+            Err(errors)
+        }
+    }
+
+    /// The lesson shown at `stage` of `flow`.
+    pub fn for_stage(&self, flow: Flow, stage: Stage) -> Option<&Lesson> {
+        self.lessons
+            .iter()
+            .find(|l| l.stage == Some(stage) && l.flow.covers(flow))
+    }
+
+    /// The lesson with that id: `intro`, `summary`, `attack-interception`,
+    /// `attack-downgrade`, or a stage lesson's id.
+    pub fn by_id(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+
+    /// The lesson explaining `attack`.
+    pub fn for_attack(&self, attack: Attack) -> Option<&Lesson> {
+        self.lessons
+            .iter()
+            .find(|l| l.attack == Some(attack) && l.stage.is_none())
+    }
+
+    /// Every lesson, in file order.
+    pub fn lessons(&self) -> &[Lesson] {
+        &self.lessons
+    }
+}
+
+/// Validates the lesson directory `dir`: every error, sorted by file and line
+/// (empty when the directory is valid).
+pub fn check_dir(dir: &Path) -> Vec<LessonError> {
+    match LessonSet::load(dir) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors,
+    }
+}
+
+/// The `*.md` files of `dir`, sorted by name.
+fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<LessonError>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| vec![LessonError::new(dir, 0, format!("cannot read the directory: {e}"))])?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    paths.sort();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => files.push((path, text)),
+            Err(e) => errors.push(LessonError::new(&path, 0, format!("cannot read the file: {e}"))),
+        }
+    }
+    if errors.is_empty() { Ok(files) } else { Err(errors) }
+}
+
+/// Duplicates and missing lessons.
+fn check_set(lessons: &[Lesson], dir: &Path) -> Vec<LessonError> {
+    let mut errors = Vec::new();
+    let mut ids: HashMap<&str, &Lesson> = HashMap::new();
+    let mut screens: HashMap<(Flow, Stage), &Lesson> = HashMap::new();
+    for lesson in lessons {
+        if let Some(first) = ids.get(lesson.id.as_str()) {
+            errors.push(LessonError::new(
+                &lesson.file,
+                front_matter::id_line(lesson),
+                format!(
+                    "duplicate id `{}`: {} has it too",
+                    lesson.id,
+                    first.file.display()
+                ),
+            ));
+        } else {
+            ids.insert(&lesson.id, lesson);
+        }
+        if let Some(stage) = lesson.stage {
+            for &flow in lesson.flow.flows() {
+                if let Some(first) = screens.get(&(flow, stage)) {
+                    errors.push(LessonError::new(
+                        &lesson.file,
+                        front_matter::id_line(lesson),
+                        format!(
+                            "stage {} of the {} flow already has a lesson: {}",
+                            stage.number(),
+                            flow.name(),
+                            first.file.display()
+                        ),
+                    ));
+                } else {
+                    screens.insert((flow, stage), lesson);
+                }
+            }
+        }
+    }
+    for id in ["intro", "summary"] {
+        if !ids.contains_key(id) {
+            errors.push(LessonError::new(dir, 0, format!("no lesson with id `{id}`")));
+        }
+    }
+    for attack in [Attack::Interception, Attack::Downgrade] {
+        let id = format!("attack-{}", attack.name());
+        match ids.get(id.as_str()) {
+            None => errors.push(LessonError::new(dir, 0, format!("no lesson with id `{id}`"))),
+            Some(lesson) if lesson.attack != Some(attack) || lesson.stage.is_some() => {
+                errors.push(LessonError::new(
+                    &lesson.file,
+                    front_matter::id_line(lesson),
+                    format!(
+                        "lesson `{id}` must have `attack = \"{}\"` and no stage",
+                        attack.name()
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for flow in [Flow::Pkce, Flow::Plain] {
+        for stage in Stage::ALL {
+            if !screens.contains_key(&(flow, stage)) {
+                errors.push(LessonError::new(
+                    dir,
+                    0,
+                    format!(
+                        "no lesson for stage {} of the {} flow",
+                        stage.number(),
+                        flow.name()
+                    ),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+fn sort_errors(errors: &mut [LessonError]) {
+    errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+}

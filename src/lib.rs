@@ -4,7 +4,9 @@
 //! Dependencies point one way: `tui` → `flow` → `client` / `server` → `pkce`.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod client;
+pub mod commands;
 pub mod flow;
 pub mod pkce;
 pub mod server;
@@ -12,3 +14,4 @@ pub mod wire;
 pub mod lessons;
 pub mod transcript;
 
+pub mod tui;

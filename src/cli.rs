@@ -1,0 +1,210 @@
+//! The command line (clap derive): the tutorial and the headless commands of
+//! the contract in DESIGN.md.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::flow::{Attack, Flow, Stage};
+use crate::server::PkcePolicy;
+use crate::tui::ThemeName;
+
+/// See how PKCE works: a real OAuth client and a real authorization server,
+/// side by side in your terminal.
+#[derive(Debug, Parser)]
+#[command(name = "pkce-tutor", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do; the tutorial when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of the tutorial, when no command is given.
+    #[command(flatten)]
+    pub tour: TourArgs,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The interactive tutorial (the default).
+    Tour(TourArgs),
+    /// Run the authorization server alone, for curl or any OAuth client.
+    Serve(ServeArgs),
+    /// Print the S256 code_challenge of a code_verifier.
+    Challenge(ChallengeArgs),
+    /// Run the real flow without a terminal UI and print every stage.
+    Transcript(TranscriptArgs),
+    /// Lesson files.
+    Lessons {
+        /// What to do with them.
+        #[command(subcommand)]
+        command: LessonsCommand,
+    },
+    /// Print the tutorial's screen for one stage as text.
+    Render(RenderArgs),
+}
+
+/// `pkce-tutor lessons …`.
+#[derive(Debug, Subcommand)]
+pub enum LessonsCommand {
+    /// Validate a lesson directory: print every error as FILE:LINE: message.
+    Check {
+        /// The directory of lesson files.
+        dir: PathBuf,
+    },
+}
+
+/// Parses a stage number, 1 to 6.
+fn parse_stage(text: &str) -> Result<Stage, String> {
+    text.parse::<u8>()
+        .ok()
+        .and_then(Stage::from_number)
+        .ok_or_else(|| format!("the stage is a number from 1 to 6, not {text:?}"))
+}
+
+/// Options of the tutorial.
+#[derive(Debug, Args, Clone)]
+pub struct TourArgs {
+    /// The flow to show first.
+    #[arg(long, value_enum, default_value = "pkce")]
+    pub flow: Flow,
+    /// The stage to open at (1-6).
+    #[arg(long, value_parser = parse_stage, default_value = "1")]
+    pub stage: Stage,
+    /// Derive every random value from this seed (reproducible demos).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Load the lessons from this directory instead of the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+    /// Colours: dark, light (projectors) or mono (also chosen by NO_COLOR).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeName>,
+    /// Write logs to this file (never to the screen).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Show the instructor notes of each lesson.
+    #[arg(long)]
+    pub notes: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// The port; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Approve every valid authorization request without a consent page.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Whether an authorization request must carry a code_challenge.
+    #[arg(long, value_enum, default_value = "required")]
+    pub pkce: PkcePolicy,
+    /// Derive client ids, codes and tokens from this seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write logs to this file.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+}
+
+/// Options of `challenge`.
+#[derive(Debug, Args)]
+pub struct ChallengeArgs {
+    /// The code_verifier: 43 to 128 characters of A-Z a-z 0-9 - . _ ~
+    pub verifier: String,
+}
+
+/// Output formats of `transcript`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Plain text.
+    Text,
+    /// Markdown, with the lesson of each stage.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Options of `transcript`.
+#[derive(Debug, Args)]
+pub struct TranscriptArgs {
+    /// The flow to run.
+    #[arg(long, value_enum, default_value = "pkce")]
+    pub flow: Flow,
+    /// Replay an attack after stage 4.
+    #[arg(long, value_enum)]
+    pub attack: Option<Attack>,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Derive every random value from this seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Load the lessons from this directory (Markdown format).
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+}
+
+/// Parses `WxH`.
+fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("the size is WIDTHxHEIGHT, e.g. 120x40, not {text:?}"))?;
+    let parse = |n: &str| {
+        n.parse::<u16>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| format!("{n:?} is not a size from 1 to 1000 in {text:?}"))
+    };
+    Ok((parse(w)?, parse(h)?))
+}
+
+/// Options of `render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The stage to draw (1-6).
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Stage,
+    /// The flow to draw.
+    #[arg(long, value_enum, default_value = "pkce")]
+    pub flow: Flow,
+    /// Draw the side-by-side contrast with the other flow.
+    #[arg(long)]
+    pub contrast: bool,
+    /// The screen size, WIDTHxHEIGHT.
+    #[arg(long, value_parser = parse_size, default_value = "120x40")]
+    pub size: (u16, u16),
+    /// Derive every random value from this seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Load the lessons from this directory.
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
+    /// Colours (the text output carries no colour; kept for parity).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeName>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_and_stages_parse() {
+        assert_eq!(parse_size("80x24"), Ok((80, 24)));
+        assert!(parse_size("80").is_err());
+        assert!(parse_size("0x24").is_err());
+        assert_eq!(parse_stage("6"), Ok(Stage::Verification));
+        assert!(parse_stage("7").is_err());
+    }
+}

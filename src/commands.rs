@@ -1,0 +1,274 @@
+//! What each command does, once the command line is parsed. Exit codes:
+//! 0 done, 1 failed (after the terminal is restored), 2 refused to start
+//! (bad arguments, not a terminal, bad lesson files).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use crate::cli::{Cli, Command, Format, LessonsCommand, RenderArgs, ServeArgs, TourArgs, TranscriptArgs};
+use crate::flow::{Scenario, run as run_flow};
+use crate::lessons::{LessonSet, check_dir};
+use crate::pkce::{CodeVerifier, derive_s256};
+use crate::server::{self, ServerConfig};
+use crate::transcript;
+use crate::tui::{self, RenderOptions, ThemeName, TourOptions};
+
+/// A command refused to start: the message goes to stderr, the exit code is 2.
+struct Refused(String);
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command.unwrap_or(Command::Tour(cli.tour)) {
+        Command::Tour(args) => tour(args),
+        Command::Serve(args) => serve(args),
+        Command::Challenge(args) => return challenge(&args.verifier),
+        Command::Transcript(args) => transcript(args),
+        Command::Lessons {
+            command: LessonsCommand::Check { dir },
+        } => return lessons_check(&dir),
+        Command::Render(args) => render(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Outcome::Refused(Refused(message))) => {
+            eprintln!("pkce-tutor: {message}");
+            ExitCode::from(2)
+        }
+        Err(Outcome::Failed(error)) => {
+            eprintln!("pkce-tutor: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+enum Outcome {
+    Refused(Refused),
+    Failed(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Outcome {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Failed(error)
+    }
+}
+
+impl From<Refused> for Outcome {
+    fn from(refused: Refused) -> Self {
+        Self::Refused(refused)
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Sends `tracing` output to a file, never to the terminal.
+fn init_log(path: Option<&Path>) -> Result<(), Refused> {
+    let Some(path) = path else {
+        return Ok(());
+    };
+    let file = std::fs::File::create(path)
+        .map_err(|e| Refused(format!("cannot open the log file {}: {e}", path.display())))?;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .try_init();
+    Ok(())
+}
+
+/// `--theme` wins; otherwise `NO_COLOR` (any non-empty value) means mono.
+fn resolve_theme(requested: Option<ThemeName>) -> ThemeName {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    match (requested, no_color) {
+        (Some(theme), _) => theme,
+        (None, true) => ThemeName::Mono,
+        (None, false) => ThemeName::Dark,
+    }
+}
+
+/// Refuses to start when a `--lessons` directory has errors, listing them.
+fn check_lessons(dir: Option<&PathBuf>) -> Result<(), Refused> {
+    let Some(dir) = dir else {
+        return Ok(());
+    };
+    LessonSet::load(dir).map(|_| ()).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        Refused(format!(
+            "the lessons in {} have errors:\n{}",
+            dir.display(),
+            list.join("\n")
+        ))
+    })
+}
+
+fn tour(args: TourArgs) -> Result<(), Outcome> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(Refused(
+            "the tutorial needs a terminal, but stdin or stdout is not a TTY; \
+             try `pkce-tutor transcript` or `pkce-tutor render --stage 1` for text output"
+                .into(),
+        )
+        .into());
+    }
+    check_lessons(args.lessons.as_ref())?;
+    init_log(args.log.as_deref())?;
+    let options = TourOptions {
+        flow: args.flow,
+        stage: args.stage,
+        seed: args.seed,
+        lessons: args.lessons,
+        theme: resolve_theme(args.theme),
+        notes: args.notes,
+    };
+    runtime()?.block_on(tui::run(options))?;
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<(), Outcome> {
+    init_log(args.log.as_deref())?;
+    runtime()?.block_on(async {
+        let listener = tokio::net::TcpListener::bind((args.bind, args.port))
+            .await
+            .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        let handle = server::spawn(
+            listener,
+            ServerConfig {
+                policy: args.pkce,
+                auto_approve: args.auto_approve,
+                seed: args.seed,
+                ..ServerConfig::default()
+            },
+        )
+        .await
+        .context("cannot start the server")?;
+        let issuer = handle.issuer().to_owned();
+        println!("pkce-tutor authorization server: issuer {issuer}");
+        println!("  metadata  {issuer}/.well-known/oauth-authorization-server");
+        println!("  register  POST {issuer}/register");
+        println!("  authorize GET  {issuer}/authorize");
+        println!("  token     POST {issuer}/token");
+        println!("  resource  GET  {issuer}/resource");
+        println!(
+            "PKCE {:?}, {}; stop with Ctrl-C",
+            args.pkce,
+            if args.auto_approve { "auto-approve" } else { "consent page" }
+        );
+        if !args.bind.is_loopback() {
+            eprintln!("pkce-tutor: warning: listening on {}, not loopback", args.bind);
+        }
+        shutdown_signal().await;
+        handle.shutdown().await;
+        anyhow::Ok(())
+    })?;
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+fn challenge(verifier: &str) -> ExitCode {
+    match CodeVerifier::parse(verifier) {
+        Ok(verifier) => {
+            println!("{}", derive_s256(&verifier).challenge);
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("pkce-tutor: invalid code_verifier: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
+    check_lessons(args.lessons.as_ref())?;
+    let scenario = Scenario {
+        flow: args.flow,
+        attack: args.attack,
+        seed: args.seed,
+    };
+    let trace = runtime()?.block_on(run_flow(scenario))?;
+    let output = match args.format {
+        Format::Text => transcript::to_text(&trace),
+        Format::Json => transcript::to_json(&trace),
+        Format::Markdown => {
+            let lessons = match &args.lessons {
+                Some(dir) => LessonSet::load(dir).map_err(|e| {
+                    anyhow::anyhow!("{}", e.first().map(ToString::to_string).unwrap_or_default())
+                })?,
+                None => LessonSet::builtin(),
+            };
+            transcript::to_markdown(&trace, &lessons).map_err(anyhow::Error::from)?
+        }
+    };
+    print!("{output}");
+    if !output.ends_with('\n') {
+        println!();
+    }
+    Ok(())
+}
+
+fn lessons_check(dir: &Path) -> ExitCode {
+    let errors = check_dir(dir);
+    for error in &errors {
+        println!("{error}");
+    }
+    if errors.is_empty() {
+        println!("{}: no errors", dir.display());
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "pkce-tutor: {} error{} in {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            dir.display()
+        );
+        ExitCode::FAILURE
+    }
+}
+
+fn render(args: RenderArgs) -> Result<(), Outcome> {
+    check_lessons(args.lessons.as_ref())?;
+    let options = RenderOptions {
+        stage: args.stage,
+        flow: args.flow,
+        contrast: args.contrast,
+        size: args.size,
+        seed: args.seed,
+        lessons: args.lessons,
+        theme: resolve_theme(args.theme),
+    };
+    let screen = runtime()?.block_on(tui::render(&options))?;
+    print!("{screen}");
+    if !screen.ends_with('\n') {
+        println!();
+    }
+    Ok(())
+}

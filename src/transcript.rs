@@ -1,0 +1,203 @@
+//! Transcripts of recorded runs: text, Markdown (with each stage's lesson)
+//! and JSON. Pure functions of a [`Trace`]: they print recorded values only.
+
+mod describe;
+mod json;
+
+use std::fmt::Write as _;
+
+use crate::flow::{AttackRecord, Stage, StageRecord, Trace};
+use crate::lessons::{LessonError, LessonSet};
+use crate::wire::Exchange;
+
+pub use describe::describe_event;
+pub use json::to_json;
+
+/// Plain text: every stage with the client's new values, the HTTP exchanges
+/// (parameters PKCE adds marked `+`) and the server's own events.
+pub fn to_text(trace: &Trace) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "pkce-tutor transcript: {} flow, {}{}",
+        trace.flow.name(),
+        trace.flow.label(),
+        trace.seed.map(|s| format!(", seed {s}")).unwrap_or_default()
+    );
+    let _ = writeln!(out, "issuer {}", trace.issuer);
+    let _ = writeln!(out, "\nSetup (Step 03): discovery and registration");
+    for exchange in &trace.setup {
+        write_exchange(&mut out, exchange, "  ");
+    }
+    let mut previous = None;
+    for record in &trace.stages {
+        if record.stage == Stage::TokenRequest
+            && let Some(attack) = &trace.attack
+        {
+            write_attack(&mut out, attack);
+        }
+        let _ = writeln!(
+            out,
+            "\nStage {}/6: {}",
+            record.stage.number(),
+            record.stage.title(record.flow)
+        );
+        write_stage_body(&mut out, record, previous, "  ");
+        previous = Some(record);
+    }
+    out
+}
+
+/// Markdown: as the text, with headings, each stage's lesson (live values
+/// filled in) and the introduction, attack and summary lessons.
+pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonError> {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# pkce-tutor transcript: {}\n\nFlow `{}`{}; issuer `{}`.\n",
+        trace.flow.label(),
+        trace.flow.name(),
+        trace.seed.map(|s| format!(", seed `{s}`")).unwrap_or_default(),
+        trace.issuer
+    );
+    if let Some(intro) = lessons.by_id("intro") {
+        let _ = writeln!(out, "## {}\n\n{}\n", intro.title, intro.fill(trace, None)?.trim());
+    }
+    let _ = writeln!(out, "## Setup (Step 03): discovery and registration\n\n```text");
+    for exchange in &trace.setup {
+        write_exchange(&mut out, exchange, "");
+    }
+    let _ = writeln!(out, "```\n");
+    let mut previous = None;
+    for record in &trace.stages {
+        if record.stage == Stage::TokenRequest
+            && let Some(attack) = &trace.attack
+        {
+            let _ = writeln!(out, "## Attack: {}\n", attack.attack.name());
+            if let Some(lesson) = lessons.for_attack(attack.attack) {
+                let _ = writeln!(out, "{}\n", lesson.fill(trace, None)?.trim());
+            }
+            let _ = writeln!(out, "```text");
+            write_attack(&mut out, attack);
+            let _ = writeln!(out, "```\n");
+        }
+        let _ = writeln!(
+            out,
+            "## Stage {}/6: {}\n",
+            record.stage.number(),
+            record.stage.title(record.flow)
+        );
+        if let Some(lesson) = lessons.for_stage(record.flow, record.stage) {
+            let _ = writeln!(out, "{}\n", lesson.fill(trace, Some(record.stage))?.trim());
+        }
+        let _ = writeln!(out, "```text");
+        write_stage_body(&mut out, record, previous, "");
+        let _ = writeln!(out, "```\n");
+        previous = Some(record);
+    }
+    if let Some(summary) = lessons.by_id("summary") {
+        let _ = writeln!(out, "## {}\n\n{}", summary.title, summary.fill(trace, None)?.trim());
+    }
+    Ok(out)
+}
+
+fn write_stage_body(out: &mut String, record: &StageRecord, previous: Option<&StageRecord>, indent: &str) {
+    let values = new_client_values(record, previous);
+    if values.is_empty() {
+        let _ = writeln!(out, "{indent}client holds nothing new");
+    }
+    for (name, value) in values {
+        let _ = writeln!(out, "{indent}client  {name:<22} {value}");
+    }
+    for exchange in &record.exchanges {
+        write_exchange(out, exchange, indent);
+    }
+    for event in &record.server_events {
+        let _ = writeln!(out, "{indent}server  {}", describe_event(event));
+    }
+}
+
+fn write_attack(out: &mut String, attack: &AttackRecord) {
+    let _ = writeln!(
+        out,
+        "\nAttack: {} against the {} flow: {}",
+        attack.attack.name(),
+        attack.flow.name(),
+        if attack.succeeded {
+            "the attacker obtained a token"
+        } else {
+            "refused"
+        }
+    );
+    for exchange in &attack.exchanges {
+        write_exchange(out, exchange, "  ");
+    }
+    for event in &attack.server_events {
+        let _ = writeln!(out, "  server  {}", describe_event(event));
+    }
+}
+
+/// The client's values that are new or changed at this stage, in order.
+fn new_client_values(record: &StageRecord, previous: Option<&StageRecord>) -> Vec<(&'static str, String)> {
+    let now = client_fields(record);
+    let before = previous.map(client_fields).unwrap_or_default();
+    now.into_iter()
+        .filter(|field| !before.contains(field))
+        .collect()
+}
+
+fn client_fields(record: &StageRecord) -> Vec<(&'static str, String)> {
+    let c = &record.client;
+    let fields: [(&'static str, Option<&String>); 14] = [
+        ("client_id", Some(&c.client_id)),
+        ("redirect_uri", Some(&c.redirect_uri)),
+        ("resource", Some(&c.resource)),
+        ("random octets (hex)", c.random_octets_hex.as_ref()),
+        ("code_verifier", c.code_verifier.as_ref()),
+        ("SHA-256 (hex)", c.sha256_hex.as_ref()),
+        ("code_challenge", c.code_challenge.as_ref()),
+        ("code_challenge_method", c.code_challenge_method.as_ref()),
+        ("state", c.state.as_ref()),
+        ("authorization_url", c.authorization_url.as_ref()),
+        ("code", c.code.as_ref()),
+        ("iss", c.iss.as_ref()),
+        ("access_token", c.access_token.as_ref()),
+        ("error", c.error.as_ref()),
+    ];
+    fields
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|v| (name, v.clone())))
+        .collect()
+}
+
+fn write_exchange(out: &mut String, exchange: &Exchange, indent: &str) {
+    let request = &exchange.request;
+    let _ = writeln!(
+        out,
+        "{indent}→ {} {}  ({})",
+        request.method, request.url, exchange.purpose
+    );
+    for param in &request.params {
+        let mark = if param.added_by_pkce() { '+' } else { ' ' };
+        let _ = writeln!(out, "{indent}   {mark} {:<22} {}", param.name, param.value);
+    }
+    if request.params.is_empty()
+        && let Some(body) = &request.body
+    {
+        let _ = writeln!(out, "{indent}     {body}");
+    }
+    let response = &exchange.response;
+    let _ = write!(out, "{indent}← {}", response.status);
+    if let Some(location) = response.header("location") {
+        let _ = write!(out, "  Location: {location}");
+    }
+    let _ = writeln!(out);
+    let is_json = response
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("application/json"));
+    if let (true, Some(body)) = (is_json, &response.body) {
+        let _ = writeln!(out, "{indent}     {body}");
+    } else if let Some(ct) = response.header("content-type") {
+        let _ = writeln!(out, "{indent}     ({ct}, {} bytes)", response.body.as_deref().map_or(0, str::len));
+    }
+}

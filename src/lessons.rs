@@ -62,11 +62,11 @@
 //! | `pkce_verdict` | 6 | – | the server's verdict: `match`, `mismatch`, … |
 //! | `access_token` | 6 | – | the client's access token (in the plain flow an interception may take it) |
 //! | `expires_in` | 6 | – | the token's lifetime in seconds |
-//! | `attack_request` | attack | attack | the attacker's decisive request, e.g. `POST /token` |
-//! | `attack_code` | attack | attack | the code the attacker presented |
+//! | `attack_request` | attack | attack | the decisive request, e.g. `POST /token` |
+//! | `attack_code` | interception | interception, downgrade | the code presented (the PKCE server refuses a downgrade before issuing one) |
 //! | `attack_response` | attack | attack | the server's answer, e.g. `400 error=invalid_grant` |
-//! | `attack_error` | interception, downgrade | downgrade | the OAuth error the attacker got |
-//! | `attack_code_verifier` | downgrade | downgrade | the verifier presented with the challenge-less code |
+//! | `attack_error` | interception, downgrade | downgrade | the OAuth error of the answer |
+//! | `attack_code_verifier` | interception | downgrade | the verifier presented: invented by the interceptor, or the victim's own with the injected code |
 //! | `stolen_access_token` | – | interception | the token the attacker obtained |
 //!
 //! # Errors
@@ -215,7 +215,9 @@ impl Lesson {
         }
         let ctx = placeholder::FillContext {
             trace,
-            stage: stage.or(self.stage).or(self.attack.map(|_| Stage::CodeIssued)),
+            stage: stage
+                .or(self.stage)
+                .or(self.attack.map(|_| Stage::CodeIssued)),
             attack: self.attack,
         };
         let mut out = String::with_capacity(self.body.len());
@@ -232,7 +234,8 @@ impl Lesson {
                     })?;
                     out.push_str(&value);
                 }
-                placeholder::Token::Unclosed { line } | placeholder::Token::Unknown { line, .. } => {
+                placeholder::Token::Unclosed { line }
+                | placeholder::Token::Unknown { line, .. } => {
                     return Err(LessonError::new(
                         &self.file,
                         line,
@@ -278,7 +281,10 @@ impl LessonSet {
 
     /// Parses and validates files given as `(path, text)`; `dir` names the
     /// set in errors about missing lessons.
-    pub fn from_files(files: Vec<(PathBuf, String)>, dir: &Path) -> Result<LessonSet, Vec<LessonError>> {
+    pub fn from_files(
+        files: Vec<(PathBuf, String)>,
+        dir: &Path,
+    ) -> Result<LessonSet, Vec<LessonError>> {
         let mut lessons = Vec::new();
         let mut errors = Vec::new();
         for (path, text) in files {
@@ -336,8 +342,13 @@ pub fn check_dir(dir: &Path) -> Vec<LessonError> {
 
 /// The `*.md` files of `dir`, sorted by name.
 fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<LessonError>> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| vec![LessonError::new(dir, 0, format!("cannot read the directory: {e}"))])?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        vec![LessonError::new(
+            dir,
+            0,
+            format!("cannot read the directory: {e}"),
+        )]
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -349,10 +360,18 @@ fn read_dir(dir: &Path) -> Result<Vec<(PathBuf, String)>, Vec<LessonError>> {
     for path in paths {
         match std::fs::read_to_string(&path) {
             Ok(text) => files.push((path, text)),
-            Err(e) => errors.push(LessonError::new(&path, 0, format!("cannot read the file: {e}"))),
+            Err(e) => errors.push(LessonError::new(
+                &path,
+                0,
+                format!("cannot read the file: {e}"),
+            )),
         }
     }
-    if errors.is_empty() { Ok(files) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Duplicates and missing lessons.
@@ -395,13 +414,21 @@ fn check_set(lessons: &[Lesson], dir: &Path) -> Vec<LessonError> {
     }
     for id in ["intro", "summary"] {
         if !ids.contains_key(id) {
-            errors.push(LessonError::new(dir, 0, format!("no lesson with id `{id}`")));
+            errors.push(LessonError::new(
+                dir,
+                0,
+                format!("no lesson with id `{id}`"),
+            ));
         }
     }
     for attack in [Attack::Interception, Attack::Downgrade] {
         let id = format!("attack-{}", attack.name());
         match ids.get(id.as_str()) {
-            None => errors.push(LessonError::new(dir, 0, format!("no lesson with id `{id}`"))),
+            None => errors.push(LessonError::new(
+                dir,
+                0,
+                format!("no lesson with id `{id}`"),
+            )),
             Some(lesson) if lesson.attack != Some(attack) || lesson.stage.is_some() => {
                 errors.push(LessonError::new(
                     &lesson.file,

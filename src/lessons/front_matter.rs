@@ -37,7 +37,12 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
             "a lesson must start with a `+++` line opening its TOML front matter",
         )]);
     }
-    let Some(close) = lines.iter().skip(1).position(|l| is_fence(l)).map(|i| i + 1) else {
+    let Some(close) = lines
+        .iter()
+        .skip(1)
+        .position(|l| is_fence(l))
+        .map(|i| i + 1)
+    else {
         return Err(vec![LessonError::new(
             file,
             1,
@@ -50,7 +55,11 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
     let body: String = lines[close + 1..].concat();
     let body_line = close + 2;
     let at = |span: Option<Range<usize>>| match span {
-        Some(span) => 2 + toml_text[..span.start.min(toml_text.len())].matches('\n').count(),
+        Some(span) => {
+            2 + toml_text[..span.start.min(toml_text.len())]
+                .matches('\n')
+                .count()
+        }
         None => 1,
     };
 
@@ -85,7 +94,11 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
         ));
     }
     if raw.title.get_ref().trim().is_empty() {
-        errors.push(LessonError::new(file, at(Some(raw.title.span())), "`title` is empty"));
+        errors.push(LessonError::new(
+            file,
+            at(Some(raw.title.span())),
+            "`title` is empty",
+        ));
     }
     let stage = match &raw.stage {
         None => None,
@@ -137,7 +150,11 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
         ));
     }
     if body.trim().is_empty() {
-        errors.push(LessonError::new(file, close + 1, "the lesson has no text after the front matter"));
+        errors.push(LessonError::new(
+            file,
+            close + 1,
+            "the lesson has no text after the front matter",
+        ));
     }
     match flow {
         Some(flow) if errors.is_empty() => Ok(Lesson {
@@ -146,7 +163,10 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
             stage,
             flow,
             attack,
-            notes: raw.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+            notes: raw
+                .notes
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty()),
             body,
             file: file.to_owned(),
             body_line,

@@ -180,9 +180,7 @@ impl Placeholder {
             }
             Self::State | Self::AuthorizationUrl => FromStage(Stage::AuthorizationRequest),
             Self::Code | Self::Iss | Self::CodeLifetimeSecs => FromStage(Stage::CodeIssued),
-            Self::StoredChallenge | Self::StoredChallengeMethod => {
-                PkceFromStage(Stage::CodeIssued)
-            }
+            Self::StoredChallenge | Self::StoredChallengeMethod => PkceFromStage(Stage::CodeIssued),
             Self::TokenResponse => FromStage(Stage::TokenRequest),
             Self::ServerCodeVerifier
             | Self::ServerSha256Hex
@@ -190,14 +188,23 @@ impl Placeholder {
             | Self::PkceVerdict
             | Self::AccessToken
             | Self::ExpiresIn => PkceFromStage(Stage::Verification),
-            Self::AttackRequest | Self::AttackCode | Self::AttackResponse => Attack(ANY_ATTACK),
+            Self::AttackRequest | Self::AttackResponse => Attack(ANY_ATTACK),
+            // In the PKCE flow the downgrade is refused at the authorization
+            // endpoint: no code, no verifier.
+            Self::AttackCode => Attack(&[
+                (crate::flow::Attack::Interception, Flow::Pkce),
+                (crate::flow::Attack::Interception, Flow::Plain),
+                (crate::flow::Attack::Downgrade, Flow::Plain),
+            ]),
             Self::AttackError => Attack(&[
                 (crate::flow::Attack::Interception, Flow::Pkce),
                 (crate::flow::Attack::Downgrade, Flow::Pkce),
                 (crate::flow::Attack::Downgrade, Flow::Plain),
             ]),
+            // The interceptor invents one in the PKCE flow; the victim sends
+            // its own with the injected code in the downgrade.
             Self::AttackCodeVerifier => Attack(&[
-                (crate::flow::Attack::Downgrade, Flow::Pkce),
+                (crate::flow::Attack::Interception, Flow::Pkce),
                 (crate::flow::Attack::Downgrade, Flow::Plain),
             ]),
             Self::StolenAccessToken => Attack(&[(crate::flow::Attack::Interception, Flow::Plain)]),
@@ -206,7 +213,12 @@ impl Placeholder {
 
     /// Whether every run shown with (`flow`, `stage`, `attack`) has a value;
     /// otherwise why not.
-    fn available(self, flow: Flow, stage: Option<Stage>, attack: Option<Attack>) -> Result<(), String> {
+    fn available(
+        self,
+        flow: Flow,
+        stage: Option<Stage>,
+        attack: Option<Attack>,
+    ) -> Result<(), String> {
         let from = |first: Stage| match stage {
             Some(s) if s >= first => Ok(()),
             Some(s) => Err(format!(
@@ -226,7 +238,10 @@ impl Placeholder {
                 if flow == Flow::Pkce {
                     from(first)
                 } else {
-                    Err("it exists only in the pkce flow, and this is shown in the plain flow".to_owned())
+                    Err(
+                        "it exists only in the pkce flow, and this is shown in the plain flow"
+                            .to_owned(),
+                    )
                 }
             }
             Availability::Attack(pairs) => match attack {
@@ -276,7 +291,12 @@ impl Placeholder {
             Self::AccessToken => ctx.record()?.client.access_token.clone(),
             Self::ExpiresIn => ctx.expires_in()?,
             Self::AttackRequest => Some(ctx.attack()?.decisive.request.summary()),
-            Self::AttackCode => ctx.attack()?.decisive.request.param("code").map(str::to_owned),
+            Self::AttackCode => ctx
+                .attack()?
+                .decisive
+                .request
+                .param("code")
+                .map(str::to_owned),
             Self::AttackResponse => Some(compact_response(&ctx.attack()?.decisive.response)),
             Self::AttackError => response_error(&ctx.attack()?.decisive.response),
             Self::AttackCodeVerifier => ctx
@@ -422,7 +442,11 @@ fn compact_response(response: &HttpResponse) -> String {
     if let Some(token) = response.json_str("access_token") {
         return format!("{status} access_token={token}");
     }
-    if let Some(code) = response.location_params().into_iter().find(|p| p.name == "code") {
+    if let Some(code) = response
+        .location_params()
+        .into_iter()
+        .find(|p| p.name == "code")
+    {
         return format!("{status} code={}", code.value);
     }
     status.to_string()
@@ -462,7 +486,9 @@ pub(super) fn scan(body: &str, body_line: usize) -> Vec<Token<'_>> {
             .map_or(body.len(), |i| inner_start + i);
         match body[inner_start..line_end].find("}}") {
             None => {
-                tokens.push(Token::Unclosed { line: line_of(open) });
+                tokens.push(Token::Unclosed {
+                    line: line_of(open),
+                });
                 tokens.push(Token::Text(&body[open..inner_start]));
                 pos = inner_start;
             }
@@ -491,9 +517,7 @@ pub(super) fn scan(body: &str, body_line: usize) -> Vec<Token<'_>> {
 /// Every static problem of a lesson's placeholders.
 pub(super) fn check(lesson: &Lesson) -> Vec<LessonError> {
     let code_ranges = code_ranges(&lesson.body);
-    let stage = lesson
-        .stage
-        .or(lesson.attack.map(|_| Stage::CodeIssued));
+    let stage = lesson.stage.or(lesson.attack.map(|_| Stage::CodeIssued));
     let mut errors = Vec::new();
     for token in scan(&lesson.body, lesson.body_line) {
         match token {
@@ -522,7 +546,10 @@ pub(super) fn check(lesson: &Lesson) -> Vec<LessonError> {
                         break;
                     }
                 }
-                if !code_ranges.iter().any(|c| c.start <= range.start && range.end <= c.end) {
+                if !code_ranges
+                    .iter()
+                    .any(|c| c.start <= range.start && range.end <= c.end)
+                {
                     errors.push(LessonError::new(
                         &lesson.file,
                         line,
@@ -584,18 +611,42 @@ mod tests {
         use Placeholder as P;
         let pkce = Flow::Pkce;
         let plain = Flow::Plain;
-        assert!(P::CodeVerifier.available(pkce, Some(Stage::Verifier), None).is_ok());
-        assert!(P::CodeVerifier.available(plain, Some(Stage::Verification), None).is_err());
-        assert!(P::AccessToken.available(pkce, Some(Stage::Challenge), None).is_err());
-        assert!(P::Code.available(plain, Some(Stage::CodeIssued), None).is_ok());
+        assert!(
+            P::CodeVerifier
+                .available(pkce, Some(Stage::Verifier), None)
+                .is_ok()
+        );
+        assert!(
+            P::CodeVerifier
+                .available(plain, Some(Stage::Verification), None)
+                .is_err()
+        );
+        assert!(
+            P::AccessToken
+                .available(pkce, Some(Stage::Challenge), None)
+                .is_err()
+        );
+        assert!(
+            P::Code
+                .available(plain, Some(Stage::CodeIssued), None)
+                .is_ok()
+        );
         assert!(P::Issuer.available(plain, None, None).is_ok());
         assert!(P::RedirectUri.available(pkce, None, None).is_err());
-        assert!(P::StolenAccessToken
-            .available(plain, Some(Stage::CodeIssued), Some(Attack::Interception))
-            .is_ok());
-        assert!(P::StolenAccessToken
-            .available(pkce, Some(Stage::CodeIssued), Some(Attack::Interception))
-            .is_err());
-        assert!(P::AttackResponse.available(pkce, Some(Stage::CodeIssued), None).is_err());
+        assert!(
+            P::StolenAccessToken
+                .available(plain, Some(Stage::CodeIssued), Some(Attack::Interception))
+                .is_ok()
+        );
+        assert!(
+            P::StolenAccessToken
+                .available(pkce, Some(Stage::CodeIssued), Some(Attack::Interception))
+                .is_err()
+        );
+        assert!(
+            P::AttackResponse
+                .available(pkce, Some(Stage::CodeIssued), None)
+                .is_err()
+        );
     }
 }

@@ -343,7 +343,16 @@ mod tests {
         );
         assert_eq!(
             plain(&text),
-            ["Title", "", "First paragraph.", "", "• one", "• two", "", "End."]
+            [
+                "Title",
+                "",
+                "First paragraph.",
+                "",
+                "• one",
+                "• two",
+                "",
+                "End."
+            ]
         );
     }
 

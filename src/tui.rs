@@ -1,11 +1,47 @@
-//! The interactive tutorial (ratatui + crossterm). OWNED BY THE TUI WORK (issue 3).
+//! The interactive tutorial (ratatui + crossterm) and `render`, which draws
+//! the same screens into a `TestBackend` and returns them as text.
 //!
-//! Public entry points used by `main.rs`; their bodies are placeholders until
-//! the TUI lands.
+//! Layout of the module (STYLE.md): [`App`] is the state and its `update`;
+//! [`keymap`] turns keys into [`Action`]s; `view` draws the screen as a pure
+//! function of the app, one file per part of it (stage bar, client and
+//! server panes, sequence strip, lesson, contrast, attack lab, help,
+//! too-small); `theme` holds every style; `event_loop` runs the loop and the
+//! flow tasks. Only this module imports ratatui and crossterm.
 
-use std::path::PathBuf;
+mod app;
+mod attack_lab;
+mod content;
+mod contrast;
+mod event_loop;
+mod events;
+mod help;
+mod keymap;
+mod lesson;
+pub mod markdown;
+mod pane;
+mod rows;
+mod sequence;
+mod stage_bar;
+mod theme;
+mod too_small;
+mod view;
 
-use crate::flow::{Flow, Stage};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::flow::{Engine, Flow, Scenario, Stage, Step};
+use crate::lessons::LessonSet;
+
+pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
+pub use keymap::keymap;
+pub use theme::Theme;
+pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
 
 /// Colour themes (`--theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,4 +88,147 @@ pub struct RenderOptions {
     pub lessons: Option<PathBuf>,
     /// The theme.
     pub theme: ThemeName,
+}
+
+/// The lessons to use: the directory's when one is given, else the
+/// built-in set.
+pub fn load_lessons(dir: Option<&Path>) -> anyhow::Result<LessonSet> {
+    match dir {
+        None => Ok(LessonSet::builtin()),
+        Some(dir) => LessonSet::load(dir).map_err(|errors| {
+            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("invalid lessons in {}:\n{}", dir.display(), list.join("\n"))
+        }),
+    }
+}
+
+/// Runs the interactive tutorial until the user quits or a signal ends it.
+/// The terminal is restored on every way out (ratatui's panic hook covers
+/// panics).
+pub async fn run(options: TourOptions) -> anyhow::Result<()> {
+    let lessons = Arc::new(load_lessons(options.lessons.as_deref())?);
+    let mut app = App::new(Config {
+        flow: options.flow,
+        stage: options.stage,
+        seed: options.seed,
+        theme: options.theme,
+        notes: options.notes,
+        lessons,
+    });
+    app.clock = std::time::Instant::now();
+    let mut terminal = ratatui::init();
+    let result = event_loop::run_app(&mut terminal, app).await;
+    ratatui::restore();
+    result
+}
+
+/// Runs, for real and to completion, every run the app's screen needs (each
+/// as far as it needs), feeding the records to the app as the loop would.
+pub async fn load(app: &mut App) -> anyhow::Result<()> {
+    for (key, upto) in app.demands() {
+        if app
+            .run(key)
+            .is_some_and(|r| r.stage(Stage::ALL[usize::from(upto) - 1]).is_some())
+        {
+            continue;
+        }
+        let generation = app.generation;
+        let scenario = Scenario {
+            flow: key.flow,
+            attack: key.attack,
+            seed: app.current_seed(),
+        };
+        let mut engine = Engine::start(scenario).await.context("starting the flow")?;
+        let mut feed = |event| {
+            app.handle_msg(Msg {
+                generation,
+                run: key,
+                event,
+            })
+        };
+        feed(RunEvent::Started {
+            issuer: engine.issuer().to_owned(),
+            setup: engine.setup().to_vec(),
+        });
+        while let Some(step) = engine.step().await.context("running the flow")? {
+            match step {
+                Step::Stage(record) => {
+                    let done = record.stage.number();
+                    feed(RunEvent::Stage(record));
+                    if done >= upto {
+                        break;
+                    }
+                }
+                Step::Attack(record) => {
+                    feed(RunEvent::Attack(record));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Draws the app into a buffer of that size, through the same code as the
+/// terminal.
+pub fn screen_buffer(app: &App, width: u16, height: u16) -> Buffer {
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(terminal) => terminal,
+        Err(never) => match never {},
+    };
+    let drawn = terminal.draw(|frame| {
+        let area = frame.area();
+        view::draw(app, area, frame.buffer_mut());
+    });
+    if let Err(never) = drawn {
+        match never {}
+    }
+    terminal.backend().buffer().clone()
+}
+
+/// A buffer as text: one line per row, trailing spaces trimmed.
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let Rect { width, height, .. } = buffer.area;
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let symbol = buffer[(x, y)].symbol();
+            line.push_str(symbol);
+            skip = rows::str_width(symbol).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Draws the app into a `width`×`height` screen and returns it as text.
+pub fn screen_text(app: &App, width: u16, height: u16) -> String {
+    buffer_text(&screen_buffer(app, width, height))
+}
+
+/// `pkce-tutor render`: runs the real flows up to the stage (and the other
+/// flow for the contrast) and returns the screen as text, drawn by the same
+/// code as the TUI: H lines of at most W columns.
+pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
+    let lessons = Arc::new(load_lessons(options.lessons.as_deref())?);
+    let mut app = App::new(Config {
+        flow: options.flow,
+        stage: options.stage,
+        seed: options.seed,
+        theme: options.theme,
+        notes: false,
+        lessons,
+    });
+    if options.contrast {
+        app.update(Action::ToggleContrast);
+    }
+    load(&mut app).await?;
+    let (width, height) = options.size;
+    Ok(screen_text(&app, width, height))
 }

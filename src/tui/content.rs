@@ -67,7 +67,7 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
                 ));
             }
         }
-        Stage::AuthorizationRequest | Stage::TokenRequest | Stage::Verification => {
+        Stage::AuthorizationRequest | Stage::Verification => {
             for exchange in &record.exchanges {
                 items.extend(exchange_items(exchange, flow));
             }
@@ -76,22 +76,33 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
             for exchange in &record.exchanges {
                 items.extend(exchange_items(exchange, flow));
             }
-            if let Some(code) = &c.code {
-                items.push(Item::Heading("the client now holds".into()));
-                items.push(Item::row("code", "code", code));
-                if let Some(state) = &c.state {
-                    items.push(Item::row("state", "state", state));
-                }
-                if let Some(iss) = &c.iss {
-                    items.push(Item::row("iss", "iss", iss));
+            if c.code.is_some() {
+                // The engine's callback parsing fails the run unless both match.
+                items.push(Item::note(
+                    "state and iss match what was sent: the client keeps the code",
+                    Tone::Normal,
+                ));
+            }
+        }
+        Stage::TokenRequest => {
+            // The token itself is the subject of stage 6: name the fields of
+            // a success here, show an error in full.
+            for exchange in &record.exchanges {
+                items.extend(request_items(&exchange.request, flow, "→"));
+                match exchange.response.json() {
+                    Some(json) if exchange.response.status < 400 => {
+                        let names: Vec<&str> = json.keys().map(String::as_str).collect();
+                        items.push(Item::Heading(format!(
+                            "← {} {} {{{}}}",
+                            exchange.response.status,
+                            reason(exchange.response.status),
+                            names.join(", ")
+                        )));
+                    }
+                    _ => items.extend(response_items(&exchange.response)),
                 }
             }
         }
-    }
-    if record.stage == Stage::Verification
-        && let Some(token) = &c.access_token
-    {
-        items.push(Item::row("access_token", "access_token", token));
     }
     if let Some(error) = &c.error {
         items.push(Item::marked("error", "error", error, Mark::None, Tone::Bad));
@@ -150,12 +161,21 @@ fn reason(status: u16) -> &'static str {
 /// JSON body.
 pub fn response_items(response: &HttpResponse) -> Vec<Item> {
     let status = response.status;
-    let tone = if status >= 400 { Tone::Bad } else { Tone::Normal };
-    let mut items = vec![Item::Heading(
-        format!("← {status} {}", reason(status))
-            .trim_end()
-            .to_owned(),
-    )];
+    let tone = if status >= 400 {
+        Tone::Bad
+    } else {
+        Tone::Normal
+    };
+    let heading = format!("← {status} {}", reason(status))
+        .trim_end()
+        .to_owned();
+    let html = response
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html"));
+    if html && (200..300).contains(&status) {
+        return vec![Item::Heading(format!("{heading} (the consent page, HTML)"))];
+    }
+    let mut items = vec![Item::Heading(heading)];
     if (300..400).contains(&status) {
         if let Some(location) = response.header("location") {
             let target = location.split('?').next().unwrap_or(location);
@@ -190,16 +210,8 @@ pub fn response_items(response: &HttpResponse) -> Vec<Item> {
                 tone,
             ));
         }
-    } else if response
-        .header("content-type")
-        .is_some_and(|t| t.starts_with("text/html"))
-    {
-        let what = if status < 400 {
-            "(the consent page, HTML)"
-        } else {
-            "(an HTML error page)"
-        };
-        items.push(Item::note(what, tone));
+    } else if html {
+        items.push(Item::note("(an HTML error page)", tone));
     } else if let Some(body) = &response.body
         && !body.is_empty()
     {

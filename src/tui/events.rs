@@ -50,7 +50,8 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
 }
 
 fn registered_client(run: &Run) -> String {
-    run.setup
+    run.trace
+        .setup
         .iter()
         .filter(|e| e.request.url.ends_with("/register"))
         .find_map(|e| e.response.json_str("client_id"))
@@ -88,6 +89,9 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
             path,
             params,
         } => {
+            if params.is_empty() {
+                return Vec::new();
+            }
             let mut items = vec![Item::Heading(format!("← received {method} {path}"))];
             for p in params {
                 let mark = if p.added_by_pkce() {
@@ -110,7 +114,7 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
             Item::row("client_id", "client_id", client_id),
         ],
         ServerEvent::ConsentShown { client_id, .. } => vec![Item::note(
-            format!("checked client_id and redirect_uri; shows the consent page for {client_id}"),
+            format!("client_id {client_id} and redirect_uri valid: shows the consent page"),
             Tone::Normal,
         )],
         ServerEvent::CodeIssued(stored) => {
@@ -120,10 +124,18 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
             ];
             items.extend(challenge_rows(stored, flow));
             items.push(Item::row("client_id", "client_id", &stored.client_id));
-            items.push(Item::row("redirect_uri", "redirect_uri", &stored.redirect_uri));
+            items.push(Item::row(
+                "redirect_uri",
+                "redirect_uri",
+                &stored.redirect_uri,
+            ));
             let expiry = match seconds_left {
                 Some(0) => "expired".to_owned(),
-                Some(left) => format!("{} left of {}", clock_text(left), clock_text(stored.lifetime_secs)),
+                Some(left) => format!(
+                    "{} left of {}",
+                    clock_text(left),
+                    clock_text(stored.lifetime_secs)
+                ),
                 None => format!("lives {}", clock_text(stored.lifetime_secs)),
             };
             items.push(Item::row("expires", "expires", expiry));
@@ -135,12 +147,15 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
             expires_in,
             ..
         } => vec![
-            Item::Heading("issues an access token".into()),
+            Item::Heading(format!(
+                "issues an access token (expires_in {expires_in} s)"
+            )),
             Item::row("token", "access_token", access_token),
-            Item::row("token_expiry", "expires_in", format!("{expires_in} s")),
         ],
         ServerEvent::TokensRevoked { access_tokens, .. } => {
-            let mut items = vec![Item::Heading("code replayed: revokes the tokens it gave".into())];
+            let mut items = vec![Item::Heading(
+                "code replayed: revokes the tokens it gave".into(),
+            )];
             for t in access_tokens {
                 items.push(Item::marked("revoked", "revoked", t, Mark::None, Tone::Bad));
             }
@@ -149,7 +164,10 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
         ServerEvent::ResourceAccess { granted, reason } => vec![match (granted, reason) {
             (true, _) => Item::note("✓ resource: the bearer token is accepted", Tone::Good),
             (false, r) => Item::note(
-                format!("✗ resource: refused ({})", r.as_deref().unwrap_or("no reason")),
+                format!(
+                    "✗ resource: refused ({})",
+                    r.as_deref().unwrap_or("no reason")
+                ),
                 Tone::Bad,
             ),
         }],
@@ -172,8 +190,8 @@ fn check_items(check: &PkceCheck) -> Vec<Item> {
     };
     items.extend(row("check:verifier", "code_verifier", &check.code_verifier));
     items.extend(row("check:sha256", "SHA-256 (hex)", &check.sha256_hex));
-    items.extend(row("check:computed", "BASE64URL → computed", &check.computed_challenge));
-    items.extend(row("check:stored", "stored challenge", &check.stored_challenge));
+    items.extend(row("check:computed", "computed", &check.computed_challenge));
+    items.extend(row("check:stored", "stored", &check.stored_challenge));
     let (text, tone) = match check.verdict {
         PkceVerdict::Match => ("✓ computed = stored: the verifier matches", Tone::Good),
         PkceVerdict::Mismatch => ("✗ computed ≠ stored → invalid_grant", Tone::Bad),
@@ -184,7 +202,7 @@ fn check_items(check: &PkceCheck) -> Vec<Item> {
             Tone::Bad,
         ),
         PkceVerdict::NotUsed => (
-            "no challenge stored, no verifier sent: nothing to check, the code alone is enough",
+            "✗ no challenge stored, no verifier sent: nothing to check, the code alone is enough",
             Tone::Bad,
         ),
     };

@@ -6,7 +6,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
 use super::rows::{Item, layout};
 use super::theme::Theme;
@@ -29,7 +29,7 @@ impl Pane<'_> {
     /// How many lines the items take inside a pane `width` cells wide, and
     /// so the height (borders included) the pane would like.
     pub fn wanted_height(items: &[Item], width: u16, theme: &Theme) -> u16 {
-        let lines = layout(items, width.saturating_sub(2), theme).len();
+        let lines = layout(items, width.saturating_sub(3), theme).len();
         u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)
     }
 }
@@ -38,6 +38,7 @@ impl Widget for Pane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
         let mut block = Block::bordered()
+            .padding(Padding::left(1))
             .border_style(theme.border)
             .title(Span::styled(format!(" {} ", self.title), theme.pane_title));
         let inner = block.inner(area);
@@ -55,8 +56,10 @@ impl Widget for Pane<'_> {
             if below > 0 {
                 hint.push_str(&format!("↓{below} more "));
             }
-            hint.push_str(self.hint);
-            hint.push(' ');
+            if !self.hint.is_empty() {
+                hint.push_str(self.hint);
+                hint.push(' ');
+            }
             block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
         }
         let visible: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();

@@ -151,6 +151,60 @@ pub fn word_wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// Word-wraps a styled line to `width` cells, keeping each character's
+/// style; words longer than the width are split.
+pub fn wrap_styled(line: &Line, width: usize) -> Vec<Line<'static>> {
+    let width = width.max(1);
+    let cells: Vec<(char, Style)> = line
+        .spans
+        .iter()
+        .flat_map(|span| {
+            let style = line.style.patch(span.style);
+            span.content.chars().map(move |c| (c, style))
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < cells.len() {
+        let mut used = 0;
+        let mut end = start;
+        let mut last_space = None;
+        while end < cells.len() {
+            let w = char_width(cells[end].0);
+            if used + w > width && end > start {
+                break;
+            }
+            if cells[end].0 == ' ' {
+                last_space = Some(end);
+            }
+            used += w;
+            end += 1;
+        }
+        let (cut, next) = match last_space {
+            Some(space) if end < cells.len() && space > start => (space, space + 1),
+            _ if end < cells.len() && cells[end].0 == ' ' => (end, end + 1),
+            _ => (end, end),
+        };
+        out.push(cells_to_line(&cells[start..cut]));
+        start = next;
+    }
+    if out.is_empty() {
+        out.push(Line::default());
+    }
+    out
+}
+
+fn cells_to_line(cells: &[(char, Style)]) -> Line<'static> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for &(c, style) in cells {
+        match spans.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push(c),
+            _ => spans.push(Span::styled(c.to_string(), style)),
+        }
+    }
+    Line::from(spans)
+}
+
 fn tone_style(tone: Tone, theme: &Theme) -> Style {
     match tone {
         Tone::Normal => theme.value,
@@ -159,6 +213,10 @@ fn tone_style(tone: Tone, theme: &Theme) -> Style {
         Tone::Dim => theme.dim,
     }
 }
+
+/// Below this width a pane lists rows as `label: value` with continuation
+/// lines indented, instead of aligning values in a label column.
+const COMPACT_BELOW: usize = 50;
 
 /// Lays the items out for `width` cells.
 pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
@@ -174,7 +232,11 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
         })
         .max()
         .unwrap_or(0);
-    let column = longest.min(width.saturating_sub(2) * 2 / 5).min(16);
+    let column = if width < COMPACT_BELOW {
+        None
+    } else {
+        Some(longest.min(width.saturating_sub(2) * 2 / 5).min(16))
+    };
     let mut out = Vec::new();
     for item in items {
         match item {
@@ -194,9 +256,41 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
     out
 }
 
+/// Wraps a value: the first piece gets `first` cells, the others `rest`.
+/// Values with spaces (grouped hex) break between groups when they can.
+fn wrap_value(value: &str, first: usize, rest: usize) -> Vec<String> {
+    let mut pieces: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let room = |pieces: &Vec<String>| if pieces.is_empty() { first } else { rest };
+    for (i, word) in value.split(' ').enumerate() {
+        let sep = usize::from(i > 0 && !current.is_empty());
+        if str_width(&current) + sep + str_width(word) <= room(&pieces) {
+            if sep == 1 {
+                current.push(' ');
+            }
+            current.push_str(word);
+            continue;
+        }
+        if !current.is_empty() {
+            pieces.push(std::mem::take(&mut current));
+        }
+        let mut word = word;
+        while str_width(word) > room(&pieces) {
+            let piece = hard_wrap(word, room(&pieces).max(1)).swap_remove(0);
+            word = &word[piece.len()..];
+            pieces.push(piece);
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() || pieces.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
 fn layout_row(
     row: &Row,
-    column: usize,
+    column: Option<usize>,
     width: usize,
     theme: &Theme,
     out: &mut Vec<Line<'static>>,
@@ -207,13 +301,20 @@ fn layout_row(
         Mark::Missing => ("− ", theme.missing),
     };
     let value_style = tone_style(row.tone, theme);
-    // The head: marker and label, padded to the column, wrapped if the
-    // screen is narrower than the label itself.
+    // The head: marker and label (padded to the column, or followed by a
+    // colon in compact mode), wrapped if the pane is narrower than it.
     let mut head = format!("{marker}{}", row.label);
-    let pad = column.saturating_sub(str_width(&row.label));
-    head.push_str(&" ".repeat(pad));
-    head.push(' ');
-    let indent = (2 + column + 1).min(width / 2);
+    let indent = match column {
+        Some(column) => {
+            let pad = column.saturating_sub(str_width(&row.label));
+            head.push_str(&" ".repeat(pad + 1));
+            (2 + column + 1).min(width / 2)
+        }
+        None => {
+            head.push_str(": ");
+            4.min(width / 2)
+        }
+    };
     let head_pieces = hard_wrap(&head, width);
     let last = head_pieces.len() - 1;
     let mut first_line_room = 0;
@@ -231,21 +332,22 @@ fn layout_row(
         out.push(line);
     }
     let value = row.value.replace(['\n', '\r'], " ");
-    let value_width = str_width(&value);
     let rest_room = width.saturating_sub(indent).max(1);
-    // Start the value on the head's line when it has a reasonable room;
-    // otherwise on its own line.
-    let start_on_head = first_line_room >= value_width.min(rest_room).clamp(1, 8);
-    let mut remaining: &str = &value;
-    if start_on_head {
-        let first = hard_wrap(remaining, first_line_room).swap_remove(0);
-        remaining = &remaining[first.len()..];
-        if let Some(line) = out.last_mut() {
-            line.spans.push(Span::styled(first, value_style));
-        }
-    }
-    if !remaining.is_empty() {
-        for piece in hard_wrap(remaining, rest_room) {
+    // Start the value on the head's line when its first word fits there or
+    // the line has a fair room left; otherwise on a line of its own.
+    let first_word = value.split(' ').next().map_or(0, str_width);
+    let on_head = first_line_room > 0 && (first_word <= first_line_room || first_line_room >= 8);
+    let pieces = wrap_value(
+        &value,
+        if on_head { first_line_room } else { rest_room },
+        rest_room,
+    );
+    for (i, piece) in pieces.into_iter().enumerate() {
+        if i == 0 && on_head {
+            if let Some(line) = out.last_mut() {
+                line.spans.push(Span::styled(piece, value_style));
+            }
+        } else if !piece.is_empty() {
             out.push(Line::from(vec![
                 Span::raw(" ".repeat(indent)),
                 Span::styled(piece, value_style),
@@ -264,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn values_wrap_under_their_column_and_are_never_cut() {
+    fn values_wrap_and_are_never_cut() {
         let theme = Theme::new(ThemeName::Mono);
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
         let items = [Item::marked(
@@ -274,11 +376,28 @@ mod tests {
             Mark::Added,
             Tone::Normal,
         )];
+        // Compact (narrow pane): `label: value`, continuation indented 4.
         let lines = text(&layout(&items, 40, &theme));
-        assert_eq!(lines[0], "+ code_verifier dBjftJeZ4CVP-mB92K27uhbU");
-        assert_eq!(lines[1], "                JU1p1r_wW1gFWFOEjXk");
-        let joined: String = lines.iter().map(|l| l[16..].to_owned()).collect();
-        assert_eq!(joined, verifier);
+        assert_eq!(lines[0], "+ code_verifier: dBjftJeZ4CVP-mB92K27uhb");
+        assert_eq!(lines[1], "    UJU1p1r_wW1gFWFOEjXk");
+        // Wide pane: values in a column.
+        let lines = text(&layout(&items, 50, &theme));
+        assert_eq!(
+            lines[0],
+            "+ code_verifier dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1"
+        );
+        assert_eq!(lines[1], "                gFWFOEjXk");
+    }
+
+    #[test]
+    fn grouped_hex_breaks_between_groups() {
+        let theme = Theme::new(ThemeName::Mono);
+        let hex = "13d31e96 1a1ad8ec 2f16b10c 4c982e08 76a878ad 6df14456 6ee1894a cb70f9c3";
+        let items = [Item::row("h", "SHA-256", hex)];
+        let lines = text(&layout(&items, 40, &theme));
+        assert_eq!(lines[0], "  SHA-256: 13d31e96 1a1ad8ec 2f16b10c");
+        assert_eq!(lines[1], "    4c982e08 76a878ad 6df14456 6ee1894a");
+        assert_eq!(lines[2], "    cb70f9c3");
     }
 
     #[test]

@@ -33,9 +33,10 @@ fn hop(stage: Stage, flow: Flow) -> (Hop, &'static str) {
         Stage::Verifier => (Hop::Local, "(1) nothing to make: no verifier"),
         Stage::Challenge if pkce => (Hop::Local, "(2) code_challenge = BASE64URL(SHA256(v))"),
         Stage::Challenge => (Hop::Local, "(2) nothing to derive: no challenge"),
-        Stage::AuthorizationRequest if pkce => {
-            (Hop::ToServerViaBrowser, "(3) GET /authorize +code_challenge")
-        }
+        Stage::AuthorizationRequest if pkce => (
+            Hop::ToServerViaBrowser,
+            "(3) GET /authorize +code_challenge",
+        ),
         Stage::AuthorizationRequest => (Hop::ToServerViaBrowser, "(3) GET /authorize"),
         Stage::CodeIssued => (Hop::ToClientViaBrowser, "(4) 303 ?code&state&iss"),
         Stage::TokenRequest if pkce => (Hop::ToServer, "(5) POST /token code +code_verifier"),
@@ -97,14 +98,21 @@ fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style
     let mut cells = vec![(' ', Style::default()); width];
     let client_end = 8.min(width);
     let server_x = width.saturating_sub(7);
-    let browser_x = width.saturating_sub(7) / 2;
+    let browser_x = width / 4 + 2;
     put(&mut cells, 1, "client", names);
     put(&mut cells, server_x, "server", names);
     let (kind, label) = hop(stage, flow);
     match kind {
         Hop::Local => {
-            put(&mut cells, browser_x, "browser", names);
-            let text = fit(&format!("↺ {label}"), browser_x.saturating_sub(client_end + 1));
+            // Nothing leaves the client: the caption may run past the
+            // browser, whose name is drawn only where the caption leaves room.
+            let text = fit(
+                &format!("↺ {label}"),
+                server_x.saturating_sub(client_end + 1),
+            );
+            if client_end + text.chars().count() + 1 < browser_x {
+                put(&mut cells, browser_x, "browser", names);
+            }
             put(&mut cells, client_end, &text, style);
         }
         Hop::ToServerViaBrowser | Hop::ToClientViaBrowser => {
@@ -112,15 +120,27 @@ fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style
             let (a, b) = (client_end, browser_x.saturating_sub(1));
             let (c, d) = (browser_x + 8, server_x.saturating_sub(1));
             if kind == Hop::ToServerViaBrowser {
-                arrow(&mut cells, a, b, label, style);
-                arrow(&mut cells, c, d, "", style);
+                arrow(&mut cells, a, b, "", style);
+                arrow(&mut cells, c, d, label, style);
             } else {
-                arrow(&mut cells, b, a, label, style);
-                arrow(&mut cells, d, c, "", style);
+                arrow(&mut cells, b, a, "", style);
+                arrow(&mut cells, d, c, label, style);
             }
         }
-        Hop::ToServer => arrow(&mut cells, client_end, server_x.saturating_sub(1), label, style),
-        Hop::ToClient => arrow(&mut cells, server_x.saturating_sub(1), client_end, label, style),
+        Hop::ToServer => arrow(
+            &mut cells,
+            client_end,
+            server_x.saturating_sub(1),
+            label,
+            style,
+        ),
+        Hop::ToClient => arrow(
+            &mut cells,
+            server_x.saturating_sub(1),
+            client_end,
+            label,
+            style,
+        ),
     }
     let mut spans: Vec<Span> = Vec::new();
     for (c, s) in cells {
@@ -142,13 +162,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .map(|&stage| {
                 let current = stage == app.stage;
                 let style = if current { theme.lit } else { theme.dim };
-                let mut line = strip_line(width.saturating_sub(1), stage, app.flow, style, theme.label);
-                line.spans.insert(0, Span::styled(if current { "▸" } else { " " }, style));
+                let mut line =
+                    strip_line(width.saturating_sub(1), stage, app.flow, style, theme.label);
+                line.spans
+                    .insert(0, Span::styled(if current { "▸" } else { " " }, style));
                 line
             })
             .collect()
     } else {
-        vec![strip_line(width, app.stage, app.flow, theme.lit, theme.label)]
+        vec![strip_line(
+            width,
+            app.stage,
+            app.flow,
+            theme.lit,
+            theme.label,
+        )]
     };
     Paragraph::new(lines).style(theme.base).render(area, buf);
 }

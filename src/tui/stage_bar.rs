@@ -14,18 +14,21 @@ use super::rows::word_wrap;
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
-        Mode::Stepping => format!(
-            "{} · {}",
-            app.stage.number(),
-            app.stage.title(app.flow)
-        ),
+        Mode::Stepping => format!("{} · {}", app.stage.number(), app.stage.title(app.flow)),
         Mode::Contrast => format!(
-            "{} · the same stage in both flows, both run for real · + only this side has it, − missing here",
-            app.stage.number()
+            "{} · {} · both flows run for real · + only this side, − missing here",
+            app.stage.number(),
+            app.stage.title(Flow::Pkce)
         ),
-        Mode::AttackLab => "interception replay: an attacker holding a copy of the redirect redeems the code first".into(),
+        Mode::AttackLab => {
+            "interception replay: an attacker holding a copy of the redirect redeems the code first"
+                .into()
+        }
     };
-    word_wrap(&format!(" {text}"), usize::from(width.max(1)))
+    word_wrap(&text, usize::from(width.saturating_sub(1).max(1)))
+        .into_iter()
+        .map(|l| format!(" {l}"))
+        .collect()
 }
 
 /// Draws the bar (one line) and the title lines below it.
@@ -59,10 +62,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
     if app.generation > 0 {
-        left.push(Span::styled(format!(" run #{}", app.generation + 1), theme.dim));
+        left.push(Span::styled(
+            format!(" run #{}", app.generation + 1),
+            theme.dim,
+        ));
     }
-    let bar_area = Rect { height: area.height.min(1), ..area };
-    Paragraph::new(Line::from(left)).style(theme.base).render(bar_area, buf);
+    let bar_area = Rect {
+        height: area.height.min(1),
+        ..area
+    };
+    Paragraph::new(Line::from(left))
+        .style(theme.base)
+        .render(bar_area, buf);
     let rest = Rect {
         y: area.y.saturating_add(1),
         height: area.height.saturating_sub(1),
@@ -124,5 +135,7 @@ pub fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!(" {what}"), theme.dim));
         used += need;
     }
-    Paragraph::new(Line::from(spans)).style(theme.base).render(area, buf);
+    Paragraph::new(Line::from(spans))
+        .style(theme.base)
+        .render(area, buf);
 }

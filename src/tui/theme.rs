@@ -8,6 +8,7 @@
 use ratatui::style::{Color, Modifier, Style};
 
 use super::ThemeName;
+use super::markdown::MarkdownStyles;
 
 /// The styles of one theme.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +120,25 @@ impl Theme {
             dim: Style::new(),
             lit: m(Modifier::REVERSED | Modifier::BOLD),
             key: m(Modifier::BOLD),
+        }
+    }
+}
+
+impl Theme {
+    /// The styles of lesson text.
+    pub fn markdown_styles(&self) -> MarkdownStyles {
+        let code = match self.name {
+            ThemeName::Dark => Style::new().fg(Color::Yellow),
+            ThemeName::Light => Style::new().fg(Color::Blue),
+            ThemeName::Mono => Style::new(),
+        };
+        MarkdownStyles {
+            heading: self.heading,
+            emphasis: Style::new().add_modifier(Modifier::ITALIC),
+            strong: Style::new().add_modifier(Modifier::BOLD),
+            code,
+            bullet: self.label,
+            text: self.base,
         }
     }
 }

@@ -1,0 +1,207 @@
+//! The interactive loop and the flow tasks.
+//!
+//! The loop `select!`s on the terminal's events, the messages of the flow
+//! tasks, SIGTERM/SIGINT/SIGHUP and, only while a code's countdown is shown,
+//! a wake-up on the next whole second; it draws only when something changed.
+//! Each run of the engine lives in its own task, which performs one stage
+//! for real each time the screen asks for more (a `watch` of how many stages
+//! are wanted) and sends every record back tagged with its generation.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use crate::flow::{Engine, Scenario, Step};
+
+use super::app::{App, Msg, RunEvent, RunKey};
+use super::keymap::keymap;
+use super::view;
+
+struct Task {
+    target: watch::Sender<u8>,
+    handle: JoinHandle<()>,
+}
+
+/// The flow tasks of the current generation.
+#[derive(Default)]
+struct Tasks {
+    generation: u64,
+    running: HashMap<RunKey, Task>,
+}
+
+impl Tasks {
+    /// Starts what the app needs and lets the runs go as far as it wants;
+    /// after a restart, ends every task of the old generation first.
+    fn reconcile(&mut self, app: &App, tx: &mpsc::Sender<Msg>) {
+        if app.generation != self.generation {
+            self.abort_all();
+            self.generation = app.generation;
+        }
+        for (key, upto) in app.demands() {
+            let task = self.running.entry(key).or_insert_with(|| {
+                let (target, wanted) = watch::channel(0);
+                let handle = tokio::task::spawn_local(drive(
+                    key,
+                    app.current_seed(),
+                    app.generation,
+                    wanted,
+                    tx.clone(),
+                ));
+                Task { target, handle }
+            });
+            task.target.send_if_modified(|t| {
+                let more = upto > *t;
+                if more {
+                    *t = upto;
+                }
+                more
+            });
+        }
+    }
+
+    fn abort_all(&mut self) {
+        for (_, task) in self.running.drain() {
+            task.handle.abort();
+        }
+    }
+}
+
+/// One run of the engine: starts it, then performs stages as they are
+/// wanted, reporting each record. Errors are reported, never panicked on.
+async fn drive(
+    run: RunKey,
+    seed: Option<u64>,
+    generation: u64,
+    mut wanted: watch::Receiver<u8>,
+    tx: mpsc::Sender<Msg>,
+) {
+    let send = |event| {
+        let tx = tx.clone();
+        async move {
+            tx.send(Msg {
+                generation,
+                run,
+                event,
+            })
+            .await
+            .is_ok()
+        }
+    };
+    let scenario = Scenario {
+        flow: run.flow,
+        attack: run.attack,
+        seed,
+    };
+    let mut engine = match Engine::start(scenario).await {
+        Ok(engine) => engine,
+        Err(error) => {
+            tracing::warn!(?run, %error, "flow failed to start");
+            send(RunEvent::Failed(error.to_string())).await;
+            return;
+        }
+    };
+    let started = RunEvent::Started {
+        issuer: engine.issuer().to_owned(),
+        setup: engine.setup().to_vec(),
+    };
+    if !send(started).await {
+        return;
+    }
+    let mut done = 0u8;
+    loop {
+        if wanted.wait_for(|&t| t > done).await.is_err() {
+            return;
+        }
+        let event = match engine.step().await {
+            Ok(Some(Step::Stage(record))) => {
+                done = record.stage.number();
+                tracing::debug!(?run, stage = done, "stage recorded");
+                RunEvent::Stage(record)
+            }
+            Ok(Some(Step::Attack(record))) => RunEvent::Attack(record),
+            Ok(None) => return,
+            Err(error) => {
+                tracing::warn!(?run, %error, "flow failed");
+                send(RunEvent::Failed(error.to_string())).await;
+                return;
+            }
+        };
+        if !send(event).await {
+            return;
+        }
+    }
+}
+
+/// Runs the app on the terminal until it quits or a signal ends it. The flow
+/// tasks run on a `LocalSet` on this thread: they only wait on loopback I/O
+/// (the server has its own tasks), and the engine's futures need not be
+/// `Send`.
+pub async fn run_app(terminal: &mut DefaultTerminal, app: App) -> anyhow::Result<()> {
+    tokio::task::LocalSet::new()
+        .run_until(run_loop(terminal, app))
+        .await
+}
+
+async fn run_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+    let (tx, mut rx) = mpsc::channel::<Msg>(64);
+    let mut tasks = Tasks::default();
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut dirty = true;
+    let result = loop {
+        tasks.reconcile(&app, &tx);
+        if app.quit {
+            break Ok(());
+        }
+        if dirty {
+            app.clock = Instant::now();
+            if let Err(error) = terminal.draw(|frame| {
+                let area = frame.area();
+                view::draw(&app, area, frame.buffer_mut());
+            }) {
+                break Err(error.into());
+            }
+            dirty = false;
+        }
+        let tick = app.next_tick();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(Event::Key(key))) => {
+                    if let Some(action) = keymap(key) {
+                        tracing::debug!(?action, "key");
+                        app.update(action);
+                        dirty = true;
+                    }
+                }
+                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(_)) => {}
+                Some(Err(error)) => break Err(error.into()),
+                None => break Ok(()),
+            },
+            Some(msg) = rx.recv() => {
+                app.clock = Instant::now();
+                dirty |= app.handle_msg(msg);
+            }
+            _ = sigterm.recv() => break Ok(()),
+            _ = sigint.recv() => break Ok(()),
+            _ = sighup.recv() => break Ok(()),
+            () = sleep_until(tick), if tick.is_some() => dirty = true,
+        }
+    };
+    tasks.abort_all();
+    result
+}
+
+async fn sleep_until(when: Option<Instant>) {
+    if let Some(when) = when {
+        tokio::time::sleep_until(when.into()).await;
+    }
+}

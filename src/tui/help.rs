@@ -1,0 +1,74 @@
+//! The help overlay (?): every key, and how to read the screen.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget};
+
+use super::app::App;
+use super::rows::wrap_styled;
+
+const KEYS: &[(&str, &str)] = &[
+    ("→ l Space n", "next stage"),
+    ("← h p", "previous stage"),
+    ("1 … 6", "jump to a stage"),
+    ("c", "contrast: the plain Step 04 flow beside PKCE"),
+    ("a", "attack lab: the interception replay, both flows"),
+    ("r", "restart with fresh values"),
+    ("PgUp PgDn", "scroll the lesson (or the columns)"),
+    ("?", "this help"),
+    ("Esc", "close what is open; quit from the main screen"),
+    ("q Ctrl-C", "quit"),
+];
+
+const LEGEND: &[(&str, &str)] = &[
+    ("+", "added by PKCE over Step 04 (or only this side has it)"),
+    ("−", "absent here, present in the other flow"),
+    ("✓ ✗", "the server's verdict"),
+    ("→ ←", "a request sent, its response"),
+];
+
+/// The lines of the help.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut lines = vec![Line::styled("Keys", theme.heading)];
+    let entry = |k: &str, what: &str| {
+        Line::from(vec![
+            Span::styled(format!(" {k:<12}"), theme.key),
+            Span::styled(what.to_owned(), theme.value),
+        ])
+    };
+    lines.extend(KEYS.iter().map(|(k, w)| entry(k, w)));
+    lines.push(Line::default());
+    lines.push(Line::styled("Reading the screen", theme.heading));
+    lines.extend(LEGEND.iter().map(|(k, w)| entry(k, w)));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "Every value shown was recorded from real HTTP between the real client and the real server on 127.0.0.1.",
+        theme.dim,
+    ));
+    lines
+}
+
+/// Draws the overlay centred over `area`.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = area.width.min(72);
+    let inner_width = usize::from(width.saturating_sub(2));
+    let lines: Vec<Line> = lines(app)
+        .iter()
+        .flat_map(|l| wrap_styled(l, inner_width))
+        .collect();
+    let height = u16::try_from(lines.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let popup = area.centered(Constraint::Length(width), Constraint::Length(height));
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .border_style(theme.key)
+        .title(Span::styled(" Help · Esc or ? closes ", theme.pane_title));
+    Paragraph::new(lines)
+        .style(theme.base)
+        .block(block)
+        .render(popup, buf);
+}

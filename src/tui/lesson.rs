@@ -1,0 +1,93 @@
+//! The lesson panel: the lesson of the stage (or of the attack) with the
+//! live values of the run filled in, the instructor's notes under `--notes`,
+//! scrolled with PgUp/PgDn. Until a stage's record has arrived its lesson
+//! cannot be filled, and the panel says so.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Paragraph, Widget};
+
+use crate::flow::Attack;
+use crate::lessons::Lesson;
+
+use super::app::{App, Mode, Run, RunKey};
+use super::markdown;
+use super::rows::wrap_styled;
+
+/// The title and text of the lesson the screen shows.
+pub fn lesson(app: &App) -> (String, Text<'static>) {
+    let styles = app.theme.markdown_styles();
+    let (lesson, run, stage): (Option<&Lesson>, Option<&Run>, _) = match app.mode {
+        Mode::AttackLab => (
+            app.lessons.for_attack(Attack::Interception),
+            app.run(RunKey::interception(crate::flow::Flow::Pkce)),
+            None,
+        ),
+        _ => (
+            app.lessons.for_stage(app.flow, app.stage),
+            app.run(RunKey::honest(app.flow)),
+            Some(app.stage),
+        ),
+    };
+    let Some(lesson) = lesson else {
+        let title = app.stage.title(app.flow).to_owned();
+        return (title, Text::raw("(no lesson for this screen)"));
+    };
+    let ready = match (run, app.mode) {
+        (Some(run), Mode::AttackLab) => run.trace.attack.is_some(),
+        (Some(run), _) => stage.is_some_and(|s| run.stage(s).is_some()),
+        (None, _) => false,
+    };
+    let mut text = if !ready {
+        Text::styled("waiting for the real exchange…", app.theme.dim)
+    } else {
+        match lesson.fill(&run.expect("ready implies a run").trace, stage) {
+            Ok(markdown) => markdown::lesson_text(&markdown, &styles),
+            Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
+        }
+    };
+    if app.notes
+        && let Some(notes) = &lesson.notes
+    {
+        text.lines.push(Line::default());
+        text.lines
+            .push(Line::styled("Instructor notes", app.theme.heading));
+        text.extend(markdown::lesson_text(notes, &styles));
+    }
+    (lesson.title.clone(), text)
+}
+
+/// Draws the panel.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (title, text) = lesson(app);
+    let mut block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
+    let inner = block.inner(area);
+    let lines: Vec<Line> = text
+        .lines
+        .iter()
+        .flat_map(|line| wrap_styled(line, usize::from(inner.width)))
+        .collect();
+    // Clamp the scroll so that PgDn past the end leaves the last page shown.
+    let max = lines.len().saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(app.scroll).min(max);
+    if max > 0 {
+        let below = max - scroll;
+        let hint = match (scroll, below) {
+            (0, b) => format!(" ↓{b} more PgDn "),
+            (s, 0) => format!(" ↑{s} PgUp "),
+            (s, b) => format!(" ↑{s} ↓{b} PgUp/PgDn "),
+        };
+        block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
+    }
+    block.render(area, buf);
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
+    Paragraph::new(visible).style(theme.base).render(inner, buf);
+}

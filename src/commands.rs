@@ -214,7 +214,9 @@ fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
         attack: args.attack,
         seed: args.seed,
     };
-    let trace = runtime()?.block_on(run_flow(scenario))?;
+    let trace = runtime()?
+        .block_on(run_flow(scenario))
+        .map_err(anyhow::Error::from)?;
     let output = match args.format {
         Format::Text => transcript::to_text(&trace),
         Format::Json => transcript::to_json(&trace),

@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::serve::ListenerExt as _;
 use axum::routing::{get, post};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -185,6 +186,11 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
     });
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(async move {
+        // Small request/response pairs: send each segment at once rather
+        // than wait for an ACK (Nagle), as the client side does.
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         axum::serve(listener, router(shared))
             .with_graceful_shutdown(async {
                 let _ = rx.await;

@@ -42,6 +42,7 @@ pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use keymap::keymap;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
+pub use view::draw;
 
 /// Colour themes (`--theme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,6 +126,15 @@ pub async fn run(options: TourOptions) -> anyhow::Result<()> {
 /// Runs, for real and to completion, every run the app's screen needs (each
 /// as far as it needs), feeding the records to the app as the loop would.
 pub async fn load(app: &mut App) -> anyhow::Result<()> {
+    load_with(app, |event| event).await
+}
+
+/// [`load`], passing every event through `map` before the app sees it
+/// (tests use it to pin the server's port, which the OS picks).
+pub async fn load_with(
+    app: &mut App,
+    mut map: impl FnMut(RunEvent) -> RunEvent,
+) -> anyhow::Result<()> {
     for (key, upto) in app.demands() {
         if app
             .run(key)
@@ -143,7 +153,7 @@ pub async fn load(app: &mut App) -> anyhow::Result<()> {
             app.handle_msg(Msg {
                 generation,
                 run: key,
-                event,
+                event: map(event),
             })
         };
         feed(RunEvent::Started {

@@ -1,0 +1,150 @@
+//! Whole screens, drawn through `TestBackend` from real seeded runs (seed 7,
+//! port pinned), snapshotted with insta: every stage of both flows at 80×24
+//! and 120×40, the contrast, the interception replay, help, too-small, and
+//! the mono theme's styles.
+
+mod tui_support;
+
+use pkce_tutor::flow::{Flow, Stage};
+use pkce_tutor::tui::{Action, ThemeName, screen_buffer, screen_text};
+use tui_support::screen;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// No filter: the port is pinned in the records before they are drawn
+/// (`tui_support`), because a filter on the text cannot fix a port that a
+/// wrapped value splits across two lines.
+fn settings() -> insta::Settings {
+    insta::Settings::clone_current()
+}
+
+async fn check(name: &str, flow: Flow, stage: Stage, actions: &[Action], (w, h): (u16, u16)) {
+    let app = screen(flow, stage, actions, ThemeName::Dark).await;
+    let text = screen_text(&app, w, h);
+    assert_eq!(text.lines().count(), usize::from(h));
+    settings().bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[tokio::test]
+async fn every_stage_of_both_flows() {
+    for flow in [Flow::Pkce, Flow::Plain] {
+        for stage in Stage::ALL {
+            for size in SIZES {
+                let name = format!(
+                    "stage{}_{}_{}x{}",
+                    stage.number(),
+                    flow.name(),
+                    size.0,
+                    size.1
+                );
+                check(&name, flow, stage, &[], size).await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn contrast() {
+    for stage in [
+        Stage::Verifier,
+        Stage::AuthorizationRequest,
+        Stage::CodeIssued,
+        Stage::TokenRequest,
+        Stage::Verification,
+    ] {
+        for size in SIZES {
+            let name = format!("contrast_stage{}_{}x{}", stage.number(), size.0, size.1);
+            check(&name, Flow::Pkce, stage, &[Action::ToggleContrast], size).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn interception_replay_both_flows() {
+    for size in SIZES {
+        let name = format!("attack_interception_{}x{}", size.0, size.1);
+        check(
+            &name,
+            Flow::Pkce,
+            Stage::CodeIssued,
+            &[Action::ToggleAttack],
+            size,
+        )
+        .await;
+    }
+    // Scrolled to the end of the columns, at the small size.
+    let name = "attack_interception_scrolled_80x24";
+    let scroll = [
+        Action::ToggleAttack,
+        Action::ScrollDown,
+        Action::ScrollDown,
+        Action::ScrollDown,
+        Action::ScrollDown,
+        Action::ScrollDown,
+        Action::ScrollDown,
+        Action::ScrollDown,
+    ];
+    check(name, Flow::Pkce, Stage::CodeIssued, &scroll, (80, 24)).await;
+}
+
+#[tokio::test]
+async fn help_overlay() {
+    for size in SIZES {
+        let name = format!("help_{}x{}", size.0, size.1);
+        check(
+            &name,
+            Flow::Pkce,
+            Stage::AuthorizationRequest,
+            &[Action::ToggleHelp],
+            size,
+        )
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn too_small() {
+    check("too_small_20x5", Flow::Pkce, Stage::Verifier, &[], (20, 5)).await;
+    check("too_small_1x1", Flow::Pkce, Stage::Verifier, &[], (1, 1)).await;
+}
+
+#[tokio::test]
+async fn mono_theme_styles() {
+    // The buffer's debug output lists every style run: mono must use no
+    // colour, only bold, reverse and underline.
+    let app = screen(
+        Flow::Pkce,
+        Stage::AuthorizationRequest,
+        &[],
+        ThemeName::Mono,
+    )
+    .await;
+    let buffer = screen_buffer(&app, 80, 24);
+    let debug = format!("{buffer:?}");
+    for colour in [
+        "fg: Red",
+        "fg: Green",
+        "fg: Yellow",
+        "fg: Cyan",
+        "fg: Blue",
+        "bg: White",
+    ] {
+        assert!(!debug.contains(colour), "mono uses {colour}");
+    }
+    settings().bind(|| insta::assert_snapshot!("mono_stage3_pkce_80x24", debug));
+}
+
+#[tokio::test]
+async fn dark_theme_marks_pkce_rows_in_colour_and_with_plus() {
+    let app = screen(
+        Flow::Pkce,
+        Stage::AuthorizationRequest,
+        &[],
+        ThemeName::Dark,
+    )
+    .await;
+    let buffer = screen_buffer(&app, 120, 40);
+    let text = pkce_tutor::tui::buffer_text(&buffer);
+    assert!(text.contains("+ code_challenge "), "{text}");
+    assert!(format!("{buffer:?}").contains("fg: Green"));
+}

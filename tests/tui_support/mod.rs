@@ -1,0 +1,152 @@
+//! Shared by the TUI tests: an app loaded from real seeded runs, with the
+//! server's port (picked by the OS) pinned to 41237 in every record before
+//! the app sees it, so that screens are the same on every run, wrapping
+//! included. (A filter on the finished text could not fix a port that a
+//! wrapped value splits across two lines.)
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use pkce_tutor::flow::{AttackRecord, Flow, Stage, StageRecord};
+use pkce_tutor::server::{ServerEvent, StoredCode};
+use pkce_tutor::tui::{self, Action, App, Config, RunEvent, ThemeName};
+use pkce_tutor::wire::{Exchange, Param};
+
+/// The port every screen shows.
+pub const PORT: &str = "41237";
+
+/// A fresh app (seed 7, built-in lessons).
+pub fn app(flow: Flow, stage: Stage, theme: ThemeName) -> App {
+    App::new(Config {
+        flow,
+        stage,
+        seed: Some(7),
+        theme,
+        notes: false,
+        lessons: Arc::new(tui::load_lessons(None).expect("built-in lessons")),
+    })
+}
+
+/// Runs what the app needs for real, pinning the port.
+pub async fn load(app: &mut App) {
+    let mut port = None::<String>;
+    tui::load_with(app, |event| pin(event, &mut port))
+        .await
+        .expect("the real flows run");
+}
+
+/// An app of that flow and stage, with those actions applied, loaded.
+pub async fn screen(flow: Flow, stage: Stage, actions: &[Action], theme: ThemeName) -> App {
+    let mut app = app(flow, stage, theme);
+    for &action in actions {
+        app.update(action);
+    }
+    load(&mut app).await;
+    app
+}
+
+fn pin(event: RunEvent, port: &mut Option<String>) -> RunEvent {
+    if let RunEvent::Started { issuer, .. } = &event {
+        *port = issuer.rsplit(':').next().map(str::to_owned);
+    }
+    let Some(port) = port.clone() else {
+        return event;
+    };
+    let from = format!("127.0.0.1:{port}");
+    let to = format!("127.0.0.1:{PORT}");
+    let fix = |s: &mut String| {
+        if s.contains(&from) {
+            *s = s.replace(&from, &to);
+        }
+        // Percent-encoded, as in a Location header.
+        let enc = format!("127.0.0.1%3A{port}");
+        if s.contains(&enc) {
+            *s = s.replace(&enc, &format!("127.0.0.1%3A{PORT}"));
+        }
+    };
+    match event {
+        RunEvent::Started {
+            mut issuer,
+            mut setup,
+        } => {
+            fix(&mut issuer);
+            setup.iter_mut().for_each(|e| exchange(e, &fix));
+            RunEvent::Started { issuer, setup }
+        }
+        RunEvent::Stage(mut record) => {
+            stage(&mut record, &fix);
+            RunEvent::Stage(record)
+        }
+        RunEvent::Attack(mut record) => {
+            attack(&mut record, &fix);
+            RunEvent::Attack(record)
+        }
+        other => other,
+    }
+}
+
+fn opt(s: &mut Option<String>, fix: &impl Fn(&mut String)) {
+    if let Some(s) = s {
+        fix(s);
+    }
+}
+
+fn params(ps: &mut [Param], fix: &impl Fn(&mut String)) {
+    for p in ps {
+        fix(&mut p.value);
+    }
+}
+
+fn exchange(e: &mut Exchange, fix: &impl Fn(&mut String)) {
+    fix(&mut e.request.url);
+    params(&mut e.request.params, fix);
+    for (_, v) in &mut e.request.headers {
+        fix(v);
+    }
+    opt(&mut e.request.body, fix);
+    for (_, v) in &mut e.response.headers {
+        fix(v);
+    }
+    opt(&mut e.response.body, fix);
+}
+
+fn event(ev: &mut ServerEvent, fix: &impl Fn(&mut String)) {
+    match ev {
+        ServerEvent::Received { params: ps, .. } => params(ps, fix),
+        ServerEvent::ClientRegistered { redirect_uris, .. } => {
+            redirect_uris.iter_mut().for_each(fix)
+        }
+        ServerEvent::ConsentShown { redirect_uri, .. } => fix(redirect_uri),
+        ServerEvent::CodeIssued(StoredCode {
+            redirect_uri,
+            resource,
+            ..
+        }) => {
+            fix(redirect_uri);
+            opt(resource, fix);
+        }
+        ServerEvent::TokenIssued { audience, .. } => opt(audience, fix),
+        ServerEvent::ResourceAccess { reason, .. } => opt(reason, fix),
+        ServerEvent::Refused {
+            error_description, ..
+        } => fix(error_description),
+        ServerEvent::PkceChecked(_) | ServerEvent::TokensRevoked { .. } => {}
+    }
+}
+
+fn stage(r: &mut StageRecord, fix: &impl Fn(&mut String)) {
+    let c = &mut r.client;
+    fix(&mut c.redirect_uri);
+    fix(&mut c.resource);
+    opt(&mut c.authorization_url, fix);
+    opt(&mut c.iss, fix);
+    opt(&mut c.error, fix);
+    r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
+    r.server_events.iter_mut().for_each(|e| event(e, fix));
+}
+
+fn attack(r: &mut AttackRecord, fix: &impl Fn(&mut String)) {
+    exchange(&mut r.decisive, fix);
+    r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
+    r.server_events.iter_mut().for_each(|e| event(e, fix));
+}

@@ -7,6 +7,10 @@
 //! the result in a `Paragraph` with `Wrap`: this module only decides lines,
 //! indentation and styles. Every style comes from [`MarkdownStyles`], which
 //! the TUI builds from its theme, so a monochrome theme stays monochrome.
+//!
+//! Citations stay on one line when wrapped: in ordinary text the spaces of
+//! `RFC 7636 §4.6` and `OAuth 2.1 §4.1.3` become non-breaking spaces, which
+//! ratatui's wrapping does not break at.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
@@ -52,6 +56,24 @@ pub fn lesson_text(markdown: &str, styles: &MarkdownStyles) -> Text<'static> {
         renderer.handle(event);
     }
     renderer.finish()
+}
+
+/// Replaces the spaces inside citations (`RFC 7636 §4.1`, `OAuth 2.1 §4`)
+/// with non-breaking spaces.
+fn keep_citations_together(text: &str) -> String {
+    const NBSP: char = '\u{a0}';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        let joins = c == ' '
+            && (after.starts_with('§')
+                || (out.ends_with("RFC") && after.starts_with(|d: char| d.is_ascii_digit()))
+                || (out.ends_with("OAuth") && after.starts_with("2.1")));
+        out.push(if joins { NBSP } else { c });
+        rest = after;
+    }
+    out
 }
 
 /// One open list: the number of its next item when it is ordered.
@@ -119,7 +141,7 @@ impl<'s> Renderer<'s> {
                 if self.in_code_block {
                     self.code_block_text(&text);
                 } else {
-                    self.push_text(text.into_string(), self.style());
+                    self.push_text(keep_citations_together(&text), self.style());
                 }
             }
             Event::Code(code) | Event::InlineMath(code) | Event::DisplayMath(code) => {
@@ -402,6 +424,18 @@ mod tests {
         assert_eq!(
             plain(&text),
             ["  x = 1", "", "│ quoted", "", "spec <https://example.org>"]
+        );
+    }
+
+    #[test]
+    fn citations_do_not_break_but_code_is_verbatim() {
+        let text = lesson_text(
+            "See RFC 7636 §4.6 and OAuth 2.1 §4.1.3, not `RFC 1 §2`.",
+            &MarkdownStyles::default(),
+        );
+        assert_eq!(
+            plain(&text),
+            ["See RFC\u{a0}7636\u{a0}§4.6 and OAuth\u{a0}2.1\u{a0}§4.1.3, not RFC 1 §2."]
         );
     }
 

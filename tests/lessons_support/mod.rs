@@ -40,6 +40,8 @@ pub fn scenarios() -> Vec<(Flow, Option<Attack>)> {
 
 /// Draws filled lesson Markdown as the TUI does (a wrapping `Paragraph`) into
 /// a buffer `width` columns wide and returns its rows, trailing blanks cut.
+/// Non-breaking spaces (which keep citations together) are shown as spaces,
+/// as a terminal shows them.
 pub fn render(markdown: &str, width: u16) -> Vec<String> {
     let text = lesson_text(markdown, &MarkdownStyles::default());
     let area = Rect::new(0, 0, width, 200);
@@ -52,7 +54,7 @@ pub fn render(markdown: &str, width: u16) -> Vec<String> {
             let row: String = (0..area.width)
                 .map(|x| buffer[(x, y)].symbol().to_owned())
                 .collect();
-            row.trim_end().to_owned()
+            row.replace('\u{a0}', " ").trim_end().to_owned()
         })
         .collect();
     while rows.last().is_some_and(String::is_empty) {

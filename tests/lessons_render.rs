@@ -1,0 +1,94 @@
+//! Every lesson, filled from a real seeded run and drawn as the TUI draws it
+//! (a wrapping `Paragraph`), at 80 and 120 columns: insta snapshots, so the
+//! renderer or a lesson cannot change unnoticed.
+
+mod lessons_support;
+
+use lessons_support::{render, trace};
+use pkce_tutor::flow::{Attack, Flow, Trace};
+use pkce_tutor::lessons::{Lesson, LessonSet};
+
+/// The filled lesson with the server's port (different on every run) made
+/// fixed, keeping its width so wrapping is the same as on screen.
+fn filled(lesson: &Lesson, trace: &Trace) -> String {
+    let text = lesson.fill(trace, None).expect("fills");
+    let port = trace.issuer.rsplit(':').next().expect("issuer has a port");
+    let fixed = format!("{:0>width$}", "", width = port.len()).replace('0', "9");
+    text.replace(&format!("127.0.0.1:{port}"), &format!("127.0.0.1:{fixed}"))
+        .replace(
+            &format!("127.0.0.1%3A{port}"),
+            &format!("127.0.0.1%3A{fixed}"),
+        )
+}
+
+fn snapshot(name: &str, lesson: &Lesson, markdown: &str) {
+    for width in [80u16, 120] {
+        let rows = render(markdown, width).join("\n");
+        insta::with_settings!({
+            description => format!("{} ({}) at {width} columns", lesson.title, lesson.file.display()),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(format!("{name}_{width}"), rows);
+        });
+    }
+}
+
+#[test]
+fn every_lesson_renders_at_80_and_120_columns() {
+    let set = LessonSet::builtin();
+    let pkce = trace(Flow::Pkce, None);
+    let plain = trace(Flow::Plain, None);
+    let mut seen = 0;
+    for lesson in set.lessons() {
+        match (lesson.attack, lesson.stage) {
+            (Some(attack), _) => {
+                for flow in [Flow::Pkce, Flow::Plain] {
+                    let run = trace(flow, Some(attack));
+                    let name = format!("{}_{}", lesson.id, flow.name());
+                    snapshot(&name, lesson, &filled(lesson, &run));
+                }
+            }
+            (None, Some(_)) => {
+                let run = if lesson.flow.covers(Flow::Pkce) {
+                    &pkce
+                } else {
+                    &plain
+                };
+                snapshot(&lesson.id, lesson, &filled(lesson, run));
+            }
+            (None, None) => snapshot(&lesson.id, lesson, &filled(lesson, &pkce)),
+        }
+        seen += 1;
+    }
+    assert_eq!(seen, 16);
+}
+
+/// The panel shows 6 to 12 lines; a lesson may scroll, but not by much.
+#[test]
+fn lessons_stay_short() {
+    let set = LessonSet::builtin();
+    let runs = [
+        trace(Flow::Pkce, Some(Attack::Interception)),
+        trace(Flow::Plain, Some(Attack::Downgrade)),
+    ];
+    for run in &runs {
+        for lesson in set.lessons().iter().filter(|l| l.flow.covers(run.flow)) {
+            if lesson
+                .attack
+                .is_some_and(|a| Some(a) != run.attack.as_ref().map(|r| r.attack))
+            {
+                continue;
+            }
+            for (width, max) in [(80u16, 18usize), (120, 14)] {
+                let rows = render(&lesson.fill(run, None).unwrap(), width);
+                assert!(
+                    rows.len() <= max,
+                    "{} is {} lines at {width} columns (max {max}):\n{}",
+                    lesson.id,
+                    rows.len(),
+                    rows.join("\n")
+                );
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Widget;
 
 use crate::flow::{Flow, Stage};
+use crate::server::ServerEvent;
 
 use super::app::{App, RunKey};
 use super::content::{pending, request_items, response_items};
@@ -46,8 +47,16 @@ pub fn column(app: &App, flow: Flow) -> Vec<Item> {
     items.extend(response_items(&attack.decisive.response));
     items.push(Item::Heading("the server reports".into()));
     for event in &attack.server_events {
-        if !matches!(event, crate::server::ServerEvent::Received { .. }) {
-            items.extend(event_items(event, flow, None));
+        match event {
+            // The request and the refusal are shown above, as they crossed
+            // the wire.
+            ServerEvent::Received { .. } | ServerEvent::Refused { .. } => {}
+            // Here a granted access is the attacker's.
+            ServerEvent::ResourceAccess { granted: true, .. } => items.push(Item::note(
+                "✗ the resource accepts the attacker's token",
+                Tone::Bad,
+            )),
+            event => items.extend(event_items(event, flow, None)),
         }
     }
     items.push(Item::Heading(

@@ -16,9 +16,8 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
         Mode::Stepping => format!("{} · {}", app.stage.number(), app.stage.title(app.flow)),
         Mode::Contrast => format!(
-            "{} · {} · both flows run for real · + only this side, − missing here",
-            app.stage.number(),
-            app.stage.title(Flow::Pkce)
+            "{} · the same stage of both flows, both run for real · + only this side has it · − missing here",
+            app.stage.number()
         ),
         Mode::AttackLab => {
             "interception replay: an attacker holding a copy of the redirect redeems the code first"

@@ -13,7 +13,12 @@ use crate::tui::ThemeName;
 /// See how PKCE works: a real OAuth client and a real authorization server,
 /// side by side in your terminal.
 #[derive(Debug, Parser)]
-#[command(name = "pkce-tutor", version, about, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "pkce-tutor",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do; the tutorial when absent.
     #[command(subcommand)]

@@ -131,7 +131,10 @@ impl Client {
     pub async fn discover(&self, issuer: &str) -> Result<Recorded<Metadata>, ClientError> {
         let url = format!("{issuer}/.well-known/oauth-authorization-server");
         let exchange = self
-            .send("discovery (RFC 8414)", self.http.get(&url).header(ACCEPT, "application/json"))
+            .send(
+                "discovery (RFC 8414)",
+                self.http.get(&url).header(ACCEPT, "application/json"),
+            )
             .await?;
         if exchange.response.status != 200 {
             return Err(ClientError::Protocol(format!(
@@ -139,18 +142,26 @@ impl Client {
                 exchange.response.status
             )));
         }
-        let metadata: Metadata = serde_json::from_str(exchange.response.body.as_deref().unwrap_or(""))
-            .map_err(|e| ClientError::Protocol(format!("the metadata is not valid: {e}")))?;
+        let metadata: Metadata =
+            serde_json::from_str(exchange.response.body.as_deref().unwrap_or(""))
+                .map_err(|e| ClientError::Protocol(format!("the metadata is not valid: {e}")))?;
         if metadata.issuer != issuer {
             return Err(ClientError::Protocol(format!(
                 "the metadata's issuer {} differs from {issuer}: discarded (RFC 8414 section 3.3)",
                 metadata.issuer
             )));
         }
-        if !metadata.code_challenge_methods_supported.iter().any(|m| m == "S256") {
+        if !metadata
+            .code_challenge_methods_supported
+            .iter()
+            .any(|m| m == "S256")
+        {
             return Err(ClientError::PkceNotSupported);
         }
-        Ok(Recorded { value: metadata, exchange })
+        Ok(Recorded {
+            value: metadata,
+            exchange,
+        })
     }
 
     /// Registers a public client and returns its `client_id` (RFC 7591 §3).
@@ -188,7 +199,10 @@ impl Client {
                     exchange.response.status
                 ))
             })?;
-        Ok(Recorded { value: client_id, exchange })
+        Ok(Recorded {
+            value: client_id,
+            exchange,
+        })
     }
 
     /// Builds the authorization URL (OAuth 2.1 §4.1.1; RFC 7636 §4.3).
@@ -220,8 +234,11 @@ impl Client {
     /// The browser opens the authorization URL: a consent page, or a redirect
     /// when the server auto-approves.
     pub async fn open_authorization(&self, url: &Url) -> Result<Exchange, ClientError> {
-        self.send("authorization request (browser)", self.http.get(url.as_str()))
-            .await
+        self.send(
+            "authorization request (browser)",
+            self.http.get(url.as_str()),
+        )
+        .await
     }
 
     /// The user presses Approve on the consent page: the form is posted and the

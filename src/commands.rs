@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use crate::cli::{Cli, Command, Format, LessonsCommand, RenderArgs, ServeArgs, TourArgs, TranscriptArgs};
+use crate::cli::{
+    Cli, Command, Format, LessonsCommand, RenderArgs, ServeArgs, TourArgs, TranscriptArgs,
+};
 use crate::flow::{Scenario, run as run_flow};
 use crate::lessons::{LessonSet, check_dir};
 use crate::pkce::{CodeVerifier, derive_s256};
@@ -155,13 +157,23 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         println!("  authorize GET  {issuer}/authorize");
         println!("  token     POST {issuer}/token");
         println!("  resource  GET  {issuer}/resource");
+        let policy = match args.pkce {
+            server::PkcePolicy::Required => "PKCE required",
+            server::PkcePolicy::Optional => "PKCE optional (the Step 04 server)",
+        };
         println!(
-            "PKCE {:?}, {}; stop with Ctrl-C",
-            args.pkce,
-            if args.auto_approve { "auto-approve" } else { "consent page" }
+            "{policy}, {}; stop with Ctrl-C",
+            if args.auto_approve {
+                "auto-approve"
+            } else {
+                "consent page"
+            }
         );
         if !args.bind.is_loopback() {
-            eprintln!("pkce-tutor: warning: listening on {}, not loopback", args.bind);
+            eprintln!(
+                "pkce-tutor: warning: listening on {}, not loopback",
+                args.bind
+            );
         }
         shutdown_signal().await;
         handle.shutdown().await;

@@ -11,7 +11,7 @@ mod record;
 
 pub use engine::{CLIENT_NAME, Engine, REDIRECT_URI, SCOPE, run};
 
-pub use record::{AttackRecord, Attack, ClientValues, Flow, Stage, StageRecord, Trace};
+pub use record::{Attack, AttackRecord, ClientValues, Flow, Stage, StageRecord, Trace};
 
 /// What to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -58,11 +58,7 @@ pub enum SyntaxError {
 /// Checks the shared grammar of verifiers and challenges:
 /// `43*128unreserved` (RFC 7636 §4.1 and §4.2). Length counts characters.
 fn check_unreserved(what: &'static str, value: &str) -> Result<(), SyntaxError> {
-    if let Some((position, found)) = value
-        .chars()
-        .enumerate()
-        .find(|(_, c)| !is_unreserved(*c))
-    {
+    if let Some((position, found)) = value.chars().enumerate().find(|(_, c)| !is_unreserved(*c)) {
         return Err(SyntaxError::InvalidCharacter {
             what,
             found,
@@ -343,9 +339,7 @@ mod tests {
     fn s256_challenge_rejects_padding_standard_base64_and_wrong_length() {
         assert!(CodeChallenge::parse_s256(APPENDIX_B_CHALLENGE).is_ok());
         assert!(CodeChallenge::parse_s256(&format!("{APPENDIX_B_CHALLENGE}=")).is_err());
-        assert!(
-            CodeChallenge::parse_s256("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM=").is_err()
-        );
+        assert!(CodeChallenge::parse_s256("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM=").is_err());
         assert_eq!(
             CodeChallenge::parse_s256(&"a".repeat(44)),
             Err(SyntaxError::NotS256Length { len: 44 })
@@ -377,9 +371,6 @@ mod tests {
 
     #[test]
     fn hex_is_grouped_by_four_octets() {
-        assert_eq!(
-            hex_grouped(&APPENDIX_B_SHA256[..8]),
-            "13d31e96 1a1ad8ec"
-        );
+        assert_eq!(hex_grouped(&APPENDIX_B_SHA256[..8]), "13d31e96 1a1ad8ec");
     }
 }

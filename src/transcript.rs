@@ -22,7 +22,10 @@ pub fn to_text(trace: &Trace) -> String {
         "pkce-tutor transcript: {} flow, {}{}",
         trace.flow.name(),
         trace.flow.label(),
-        trace.seed.map(|s| format!(", seed {s}")).unwrap_or_default()
+        trace
+            .seed
+            .map(|s| format!(", seed {s}"))
+            .unwrap_or_default()
     );
     let _ = writeln!(out, "issuer {}", trace.issuer);
     let _ = writeln!(out, "\nSetup (Step 03): discovery and registration");
@@ -57,13 +60,24 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
         "# pkce-tutor transcript: {}\n\nFlow `{}`{}; issuer `{}`.\n",
         trace.flow.label(),
         trace.flow.name(),
-        trace.seed.map(|s| format!(", seed `{s}`")).unwrap_or_default(),
+        trace
+            .seed
+            .map(|s| format!(", seed `{s}`"))
+            .unwrap_or_default(),
         trace.issuer
     );
     if let Some(intro) = lessons.by_id("intro") {
-        let _ = writeln!(out, "## {}\n\n{}\n", intro.title, intro.fill(trace, None)?.trim());
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n",
+            intro.title,
+            intro.fill(trace, None)?.trim()
+        );
     }
-    let _ = writeln!(out, "## Setup (Step 03): discovery and registration\n\n```text");
+    let _ = writeln!(
+        out,
+        "## Setup (Step 03): discovery and registration\n\n```text"
+    );
     for exchange in &trace.setup {
         write_exchange(&mut out, exchange, "");
     }
@@ -96,12 +110,22 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
         previous = Some(record);
     }
     if let Some(summary) = lessons.by_id("summary") {
-        let _ = writeln!(out, "## {}\n\n{}", summary.title, summary.fill(trace, None)?.trim());
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}",
+            summary.title,
+            summary.fill(trace, None)?.trim()
+        );
     }
     Ok(out)
 }
 
-fn write_stage_body(out: &mut String, record: &StageRecord, previous: Option<&StageRecord>, indent: &str) {
+fn write_stage_body(
+    out: &mut String,
+    record: &StageRecord,
+    previous: Option<&StageRecord>,
+    indent: &str,
+) {
     let values = new_client_values(record, previous);
     if values.is_empty() {
         let _ = writeln!(out, "{indent}client holds nothing new");
@@ -138,7 +162,10 @@ fn write_attack(out: &mut String, attack: &AttackRecord) {
 }
 
 /// The client's values that are new or changed at this stage, in order.
-fn new_client_values(record: &StageRecord, previous: Option<&StageRecord>) -> Vec<(&'static str, String)> {
+fn new_client_values(
+    record: &StageRecord,
+    previous: Option<&StageRecord>,
+) -> Vec<(&'static str, String)> {
     let now = client_fields(record);
     let before = previous.map(client_fields).unwrap_or_default();
     now.into_iter()
@@ -198,6 +225,10 @@ fn write_exchange(out: &mut String, exchange: &Exchange, indent: &str) {
     if let (true, Some(body)) = (is_json, &response.body) {
         let _ = writeln!(out, "{indent}     {body}");
     } else if let Some(ct) = response.header("content-type") {
-        let _ = writeln!(out, "{indent}     ({ct}, {} bytes)", response.body.as_deref().map_or(0, str::len));
+        let _ = writeln!(
+            out,
+            "{indent}     ({ct}, {} bytes)",
+            response.body.as_deref().map_or(0, str::len)
+        );
     }
 }

@@ -91,13 +91,19 @@ fn json_has_six_numbered_stages_with_protocol_names() {
 #[test]
 fn json_challenge_is_s256_of_its_verifier() {
     let json = transcript_json(&["--seed", "7"]);
-    let verifier = stage(&json, 2)["code_verifier"].as_str().unwrap().to_owned();
+    let verifier = stage(&json, 2)["code_verifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let challenge = stage(&json, 2)["code_challenge"].as_str().unwrap();
     let computed = pkce_tutor()
         .args(["challenge", &verifier])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(computed.stdout).unwrap().trim(), challenge);
+    assert_eq!(
+        String::from_utf8(computed.stdout).unwrap().trim(),
+        challenge
+    );
     // The request carried it, and the verifier went to the token endpoint.
     assert_eq!(
         stage(&json, 3)["exchanges"][0]["request"]["params"]["code_challenge"],
@@ -173,7 +179,10 @@ fn downgrade_is_refused_in_both_flows() {
     let json = transcript_json(&["--seed", "7", "--flow", "plain", "--attack", "downgrade"]);
     assert_eq!(json["attack"]["succeeded"], false);
     assert_eq!(json["attack"]["response"]["status"], 400);
-    assert_eq!(json["attack"]["response"]["body"]["error"], "invalid_request");
+    assert_eq!(
+        json["attack"]["response"]["body"]["error"],
+        "invalid_request"
+    );
 }
 
 #[test]
@@ -241,9 +250,18 @@ fn challenge_refuses_a_bad_character_naming_it() {
 #[test]
 fn usage_errors_exit_2() {
     pkce_tutor().arg("--no-such-flag").assert().code(2);
-    pkce_tutor().args(["transcript", "--format", "yaml"]).assert().code(2);
-    pkce_tutor().args(["render", "--stage", "7"]).assert().code(2);
-    pkce_tutor().args(["tour", "--flow", "implicit"]).assert().code(2);
+    pkce_tutor()
+        .args(["transcript", "--format", "yaml"])
+        .assert()
+        .code(2);
+    pkce_tutor()
+        .args(["render", "--stage", "7"])
+        .assert()
+        .code(2);
+    pkce_tutor()
+        .args(["tour", "--flow", "implicit"])
+        .assert()
+        .code(2);
     pkce_tutor().args(["challenge"]).assert().code(2);
 }
 

@@ -20,13 +20,17 @@ pub enum CallbackError {
     #[error("expected a redirect, got status {0}")]
     NotARedirect(u16),
     /// `state` is missing or differs (SPEC.md C-5).
-    #[error("the redirect's state {got:?} differs from the one sent: possible CSRF, discarded (OAuth 2.1 section 7.10)")]
+    #[error(
+        "the redirect's state {got:?} differs from the one sent: possible CSRF, discarded (OAuth 2.1 section 7.10)"
+    )]
     StateMismatch {
         /// The state received.
         got: Option<String>,
     },
     /// `iss` differs, or is missing though promised (RFC 9207 §2.4).
-    #[error("the redirect's iss {got:?} is not the expected issuer {expected}: discarded (RFC 9207 section 2.4)")]
+    #[error(
+        "the redirect's iss {got:?} is not the expected issuer {expected}: discarded (RFC 9207 section 2.4)"
+    )]
     IssuerMismatch {
         /// The iss received.
         got: Option<String>,

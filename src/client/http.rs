@@ -24,7 +24,10 @@ pub(super) async fn send(
     let is_form = request
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.as_bytes()
+                .starts_with(b"application/x-www-form-urlencoded")
+        });
     let params = match (&body, is_form) {
         (Some(body), true) => decode_params(body),
         _ => request.url().query().map(decode_params).unwrap_or_default(),
@@ -36,7 +39,10 @@ pub(super) async fn send(
         headers: headers(request.headers()),
         body,
     };
-    let response = http.execute(request).await.map_err(|e| transport(&url, e))?;
+    let response = http
+        .execute(request)
+        .await
+        .map_err(|e| transport(&url, e))?;
     let status = response.status().as_u16();
     let response_headers = headers(response.headers());
     let text = response.text().await.map_err(|e| transport(&url, e))?;

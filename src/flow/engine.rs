@@ -1,7 +1,7 @@
 //! Runs a scenario one stage at a time against a server of its own.
 
-use rand::SeedableRng;
 use rand::RngCore;
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tokio::sync::mpsc;
 
@@ -63,7 +63,9 @@ impl Engine {
                 Flow::Plain => PkcePolicy::Optional,
             },
             // The server's randomness is a different stream of the same seed.
-            seed: scenario.seed.map(|s| s.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 1),
+            seed: scenario
+                .seed
+                .map(|s| s.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 1),
             events: Some(tx),
             ..ServerConfig::default()
         })
@@ -76,7 +78,9 @@ impl Engine {
         let client = Client::new()?;
         let discovery = client.discover(&issuer).await?;
         let metadata = discovery.value;
-        let registration = client.register(&metadata, REDIRECT_URI, CLIENT_NAME).await?;
+        let registration = client
+            .register(&metadata, REDIRECT_URI, CLIENT_NAME)
+            .await?;
         let mut engine = Self {
             scenario,
             events,
@@ -282,8 +286,8 @@ impl Engine {
     /// verifier, because the real one never left the client.
     async fn intercept(&mut self) -> Result<AttackRecord, FlowError> {
         let code = self.values.code.clone().unwrap_or_default();
-        let invented = (self.scenario.flow == Flow::Pkce)
-            .then(|| CodeVerifier::generate(&mut self.rng).0);
+        let invented =
+            (self.scenario.flow == Flow::Pkce).then(|| CodeVerifier::generate(&mut self.rng).0);
         let theft = self
             .client
             .exchange_code(

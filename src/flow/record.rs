@@ -131,12 +131,16 @@ impl Stage {
                 "The server checks SHA256(code_verifier) against the challenge, then issues tokens"
             }
             (Flow::Plain, Stage::Verifier) => "No code_verifier: the client keeps no secret",
-            (Flow::Plain, Stage::Challenge) => "No code_challenge: nothing ties the code to this client instance",
+            (Flow::Plain, Stage::Challenge) => {
+                "No code_challenge: nothing ties the code to this client instance"
+            }
             (Flow::Plain, Stage::AuthorizationRequest) => {
                 "The authorization request carries no challenge"
             }
             (Flow::Plain, Stage::CodeIssued) => "The server stores the code with no challenge",
-            (Flow::Plain, Stage::TokenRequest) => "The token request proves nothing: code + client_id",
+            (Flow::Plain, Stage::TokenRequest) => {
+                "The token request proves nothing: code + client_id"
+            }
             (Flow::Plain, Stage::Verification) => {
                 "The server issues tokens to whoever presents the code"
             }

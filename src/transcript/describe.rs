@@ -49,7 +49,11 @@ pub fn describe_event(event: &ServerEvent) -> String {
                 }
                 PkceVerdict::NotUsed => "no challenge, no verifier: PKCE not used",
             };
-            match (&check.sha256_hex, &check.computed_challenge, &check.stored_challenge) {
+            match (
+                &check.sha256_hex,
+                &check.computed_challenge,
+                &check.stored_challenge,
+            ) {
                 (Some(sha), Some(computed), Some(stored)) => format!(
                     "PKCE check: SHA256(code_verifier) = {sha}; BASE64URL = {computed}; stored {stored}; {verdict}"
                 ),
@@ -68,10 +72,7 @@ pub fn describe_event(event: &ServerEvent) -> String {
                 .map(|a| format!(", audience {a}"))
                 .unwrap_or_default()
         ),
-        ServerEvent::TokensRevoked {
-            access_tokens,
-            ..
-        } => format!(
+        ServerEvent::TokensRevoked { access_tokens, .. } => format!(
             "code used twice: revoked {} (OAuth 2.1 §4.1.3)",
             access_tokens.join(", ")
         ),

@@ -276,22 +276,27 @@ impl Client {
         purpose: &str,
         request: &TokenRequest<'_>,
     ) -> Result<Exchange, ClientError> {
-        let mut form = url::form_urlencoded::Serializer::new(String::new());
-        form.append_pair("grant_type", "authorization_code")
-            .append_pair("code", request.code)
-            .append_pair("redirect_uri", request.redirect_uri)
-            .append_pair("client_id", request.client_id);
-        if let Some(verifier) = request.code_verifier {
-            form.append_pair("code_verifier", verifier.secret());
-        }
-        form.append_pair("resource", request.resource);
+        // Built in a block so that no serializer is held across the await:
+        // the future stays `Send` and can be spawned.
+        let body = {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "authorization_code")
+                .append_pair("code", request.code)
+                .append_pair("redirect_uri", request.redirect_uri)
+                .append_pair("client_id", request.client_id);
+            if let Some(verifier) = request.code_verifier {
+                form.append_pair("code_verifier", verifier.secret());
+            }
+            form.append_pair("resource", request.resource);
+            form.finish()
+        };
         self.send(
             purpose,
             self.http
                 .post(&metadata.token_endpoint)
                 .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .header(ACCEPT, "application/json")
-                .body(form.finish()),
+                .body(body),
         )
         .await
     }

@@ -426,3 +426,28 @@ pub async fn run(scenario: Scenario) -> Result<Trace, FlowError> {
     engine.finish().await?;
     Ok(engine.into_trace())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[tokio::test]
+    async fn engine_futures_can_be_spawned() {
+        let scenario = Scenario {
+            flow: Flow::Pkce,
+            attack: None,
+            seed: Some(1),
+        };
+        let start = Engine::start(scenario);
+        assert_send(&start);
+        let mut engine = start.await.unwrap();
+        let step = engine.step();
+        assert_send(&step);
+        drop(step);
+        let handle = tokio::spawn(async move { engine.finish().await.map(|()| engine) });
+        let engine = handle.await.unwrap().unwrap();
+        assert_eq!(engine.trace().stages.len(), 6);
+    }
+}

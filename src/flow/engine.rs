@@ -135,12 +135,14 @@ impl Engine {
     /// Runs the next step for real: the next stage, or the attack when it is
     /// due (after stage 4). `None` once stage 6 is done.
     pub async fn step(&mut self) -> Result<Option<Step>, FlowError> {
-        if self.attack_due && self.next == Some(Stage::TokenRequest) {
+        if let Some(attack) = self.scenario.attack
+            && self.attack_due
+            && self.next == Some(Stage::TokenRequest)
+        {
             self.attack_due = false;
-            let record = match self.scenario.attack {
-                Some(Attack::Interception) => self.intercept().await?,
-                Some(Attack::Downgrade) => self.downgrade().await?,
-                None => unreachable_attack(),
+            let record = match attack {
+                Attack::Interception => self.intercept().await?,
+                Attack::Downgrade => self.downgrade().await?,
             };
             self.trace.attack = Some(record.clone());
             return Ok(Some(Step::Attack(record)));
@@ -184,17 +186,7 @@ impl Engine {
             }
             Stage::AuthorizationRequest => {
                 let state = self.random_value();
-                let url = Client::authorization_url(
-                    &self.metadata,
-                    &AuthorizationRequest {
-                        client_id: &self.values.client_id,
-                        redirect_uri: REDIRECT_URI,
-                        state: &state,
-                        code_challenge: self.challenge.as_ref(),
-                        scope: SCOPE,
-                        resource: &self.values.resource,
-                    },
-                )?;
+                let url = self.authorization_url(&state, self.challenge.as_ref())?;
                 self.values.state = Some(state);
                 self.values.authorization_url = Some(url.to_string());
                 exchanges.push(self.client.open_authorization(&url).await?);
@@ -221,18 +213,7 @@ impl Engine {
             Stage::TokenRequest => {
                 let code = self.values.code.clone().unwrap_or_default();
                 let exchange = self
-                    .client
-                    .exchange_code(
-                        &self.metadata,
-                        "token request",
-                        &TokenRequest {
-                            code: &code,
-                            redirect_uri: REDIRECT_URI,
-                            client_id: &self.values.client_id,
-                            code_verifier: self.verifier.as_ref(),
-                            resource: &self.values.resource,
-                        },
-                    )
+                    .redeem("token request", &code, self.verifier.as_ref())
                     .await?;
                 // What the server received belongs here; what it then
                 // computed and decided is the subject of stage 6.
@@ -289,17 +270,10 @@ impl Engine {
         let invented =
             (self.scenario.flow == Flow::Pkce).then(|| CodeVerifier::generate(&mut self.rng).0);
         let theft = self
-            .client
-            .exchange_code(
-                &self.metadata,
+            .redeem(
                 "attacker: token request with the intercepted code",
-                &TokenRequest {
-                    code: &code,
-                    redirect_uri: REDIRECT_URI,
-                    client_id: &self.values.client_id,
-                    code_verifier: invented.as_ref(),
-                    resource: &self.values.resource,
-                },
+                &code,
+                invented.as_ref(),
             )
             .await?;
         let stolen = (theft.response.status == 200)
@@ -332,17 +306,7 @@ impl Engine {
     /// (OAuth 2.1 §4.1.2.1), at the token endpoint otherwise (RFC 9700 §4.8.2).
     async fn downgrade(&mut self) -> Result<AttackRecord, FlowError> {
         let state = self.random_value();
-        let url = Client::authorization_url(
-            &self.metadata,
-            &AuthorizationRequest {
-                client_id: &self.values.client_id,
-                redirect_uri: REDIRECT_URI,
-                state: &state,
-                code_challenge: None,
-                scope: SCOPE,
-                resource: &self.values.resource,
-            },
-        )?;
+        let url = self.authorization_url(&state, None)?;
         let opened = self.client.open_authorization(&url).await?;
         let mut exchanges = vec![opened.clone()];
         if opened.response.status != 200 {
@@ -368,17 +332,10 @@ impl Engine {
             None => CodeVerifier::generate(&mut self.rng).0,
         };
         let injected = self
-            .client
-            .exchange_code(
-                &self.metadata,
+            .redeem(
                 "victim: token request with the injected code",
-                &TokenRequest {
-                    code: &callback.code,
-                    redirect_uri: REDIRECT_URI,
-                    client_id: &self.values.client_id,
-                    code_verifier: Some(&verifier),
-                    resource: &self.values.resource,
-                },
+                &callback.code,
+                Some(&verifier),
             )
             .await?;
         exchanges.push(injected.clone());
@@ -394,6 +351,49 @@ impl Engine {
             succeeded: token.is_some(),
             stolen_access_token: token,
         })
+    }
+
+    /// The authorization URL of this client (OAuth 2.1 §4.1.1), with the
+    /// challenge when there is one.
+    fn authorization_url(
+        &self,
+        state: &str,
+        code_challenge: Option<&CodeChallenge>,
+    ) -> Result<url::Url, ClientError> {
+        Client::authorization_url(
+            &self.metadata,
+            &AuthorizationRequest {
+                client_id: &self.values.client_id,
+                redirect_uri: REDIRECT_URI,
+                state,
+                code_challenge,
+                scope: SCOPE,
+                resource: &self.values.resource,
+            },
+        )
+    }
+
+    /// A token request for `code` as this client (or someone holding its
+    /// public client_id) sends it.
+    async fn redeem(
+        &self,
+        purpose: &str,
+        code: &str,
+        code_verifier: Option<&CodeVerifier>,
+    ) -> Result<Exchange, ClientError> {
+        self.client
+            .exchange_code(
+                &self.metadata,
+                purpose,
+                &TokenRequest {
+                    code,
+                    redirect_uri: REDIRECT_URI,
+                    client_id: &self.values.client_id,
+                    code_verifier,
+                    resource: &self.values.resource,
+                },
+            )
+            .await
     }
 
     /// 32 random octets from the client's generator, base64url (for `state`).
@@ -413,11 +413,6 @@ impl Engine {
         }
         events
     }
-}
-
-fn unreachable_attack() -> ! {
-    // attack_due is only set when the scenario has an attack.
-    panic!("attack_due without an attack")
 }
 
 /// Runs a whole scenario and returns its trace.

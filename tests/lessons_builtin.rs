@@ -162,7 +162,7 @@ fn pkce_lessons_name_the_values_of_the_screen() {
 
     let s4 = stage_text(&set, &trace, Stage::CodeIssued);
     let c4 = client(Stage::CodeIssued);
-    assert_eq!(shown(&s4, "issued the code"), c4.code.as_deref().unwrap());
+    assert_eq!(shown(&s4, "can redeem"), c4.code.as_deref().unwrap());
     assert_eq!(shown(&s4, "`iss` ="), trace.issuer);
     // What the server stored is what the client sent.
     assert_eq!(
@@ -195,7 +195,7 @@ fn pkce_lessons_name_the_values_of_the_screen() {
     );
     assert_eq!(shown(&s6, "verdict:"), "match");
     assert_eq!(
-        shown(&s6, "the client gets"),
+        shown(&s6, "gets the access token"),
         c6.access_token.as_deref().unwrap()
     );
     // The server's own verdict agrees.

@@ -62,16 +62,15 @@ impl Engine {
                 Flow::Pkce => PkcePolicy::Required,
                 Flow::Plain => PkcePolicy::Optional,
             },
-            // The server's randomness is a different stream of the same seed.
             seed: scenario
                 .seed
-                .map(|s| s.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 1),
+                .map(|seed| seeded(seed, scenario.flow, Role::Server).next_u64()),
             events: Some(tx),
             ..ServerConfig::default()
         })
         .await?;
         let rng = match scenario.seed {
-            Some(seed) => ChaCha20Rng::seed_from_u64(seed),
+            Some(seed) => seeded(seed, scenario.flow, Role::Client),
             None => ChaCha20Rng::from_os_rng(),
         };
         let issuer = server.issuer().to_owned();
@@ -415,6 +414,27 @@ impl Engine {
     }
 }
 
+/// Who draws from a seeded generator.
+#[derive(Clone, Copy)]
+enum Role {
+    Client = 0,
+    Server = 1,
+}
+
+/// The generator of one role in one flow under a seed: each (flow, role)
+/// pair reads its own ChaCha stream, so the two flows of a contrast never
+/// show the same random value (the plain flow's `state` is not the PKCE
+/// flow's `code_verifier`), and client and server values are unrelated.
+fn seeded(seed: u64, flow: Flow, role: Role) -> ChaCha20Rng {
+    let flow_index: u64 = match flow {
+        Flow::Pkce => 0,
+        Flow::Plain => 1,
+    };
+    let mut rng = ChaCha20Rng::seed_from_u64(seed);
+    rng.set_stream(flow_index * 2 + role as u64);
+    rng
+}
+
 /// Runs a whole scenario and returns its trace.
 pub async fn run(scenario: Scenario) -> Result<Trace, FlowError> {
     let mut engine = Engine::start(scenario).await?;
@@ -427,6 +447,38 @@ mod tests {
     use super::*;
 
     fn assert_send<T: Send>(_: &T) {}
+
+    #[tokio::test]
+    async fn the_two_flows_share_no_random_value_under_one_seed() {
+        let run_flow = |flow| {
+            run(Scenario {
+                flow,
+                attack: None,
+                seed: Some(7),
+            })
+        };
+        let (pkce, plain) = (
+            run_flow(Flow::Pkce).await.unwrap(),
+            run_flow(Flow::Plain).await.unwrap(),
+        );
+        let values = |trace: &Trace| {
+            let last = &trace.stages[5].client;
+            [
+                last.code_verifier.clone(),
+                last.state.clone(),
+                Some(last.client_id.clone()),
+                last.code.clone(),
+                last.access_token.clone(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+        };
+        let (a, b) = (values(&pkce), values(&plain));
+        assert_eq!(a.len(), 5);
+        assert_eq!(b.len(), 4);
+        assert!(a.iter().all(|v| !b.contains(v)), "{a:?} {b:?}");
+    }
 
     #[tokio::test]
     async fn engine_futures_can_be_spawned() {

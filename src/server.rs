@@ -23,9 +23,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::serve::ListenerExt as _;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::serve::ListenerExt as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::{RngCore, SeedableRng};
@@ -228,5 +231,28 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/token", post(token::token))
         .route("/resource", get(resource::resource))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(middleware::from_fn(refuse_declared_oversize))
         .with_state(shared)
+}
+
+/// Answers 413 at once when `Content-Length` declares more than the body
+/// limit. `DefaultBodyLimit` alone counts the bytes as they arrive, so a
+/// request that declares a huge body and sends little of it held its
+/// connection open, unanswered, for as long as the client liked.
+async fn refuse_declared_oversize(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > BODY_LIMIT_BYTES as u64) {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            // The unread body stays on the connection: close it.
+            [(header::CONNECTION, "close")],
+            format!("the request body is over the limit of {BODY_LIMIT_BYTES} bytes"),
+        )
+            .into_response();
+    }
+    next.run(request).await
 }

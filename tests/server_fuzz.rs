@@ -292,7 +292,7 @@ fn json_value() -> BoxedStrategy<serde_json::Value> {
     });
     // A valid public-client document, each field kept, dropped or replaced
     // by random JSON, and random extra fields.
-    let base = vec![
+    let base = [
         ("redirect_uris", json!([REDIRECT_URI])),
         ("token_endpoint_auth_method", json!("none")),
         ("grant_types", json!(["authorization_code"])),
@@ -470,7 +470,7 @@ fn check(
             send(addr, &request).map_err(|e| TestCaseError::fail(format!("{what}: {e}")))?;
         ANSWERED.fetch_add(1, Ordering::Relaxed);
         *statuses.borrow_mut().entry(status).or_insert(0u32) += 1;
-        if status >= 500 || status < 200 {
+        if !(200..500).contains(&status) {
             return Err(TestCaseError::fail(format!("{what}: status {status}")));
         }
         Ok(())

@@ -548,6 +548,65 @@ async fn consent_deny_redirects_access_denied_with_303() {
     assert_eq!(param(&location, "code"), None);
 }
 
+// AS-7 (OAuth 2.1 §3.1): no CORS on the authorization endpoint, even for a
+// request that carries an Origin.
+#[tokio::test]
+async fn authorize_sends_no_cors_headers() {
+    let server = TestServer::start().await;
+    let client_id = server.register(&[REDIRECT_URI]).await;
+    let mut url = url::Url::parse(&server.url("/authorize")).unwrap();
+    url.query_pairs_mut().extend_pairs([
+        ("response_type", "code"),
+        ("client_id", client_id.as_str()),
+        ("code_challenge", APPENDIX_B_CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]);
+    for method in [reqwest::Method::GET, reqwest::Method::OPTIONS] {
+        let response = server
+            .http
+            .request(method.clone(), url.as_str())
+            .header("origin", "https://evil.example")
+            .header("access-control-request-method", "GET")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response
+                .headers()
+                .keys()
+                .all(|name| !name.as_str().starts_with("access-control-")),
+            "{method}: {:?}",
+            response.headers()
+        );
+    }
+}
+
+// AS-18 (OAuth 2.1 §7.13.2; MCP: show who asks and where the code goes):
+// the consent page names the client and the redirect URI, with the
+// attacker-chosen client_name escaped.
+#[tokio::test]
+async fn consent_page_shows_client_and_redirect_uri_escaped() {
+    let server = TestServer::with(ServerConfig::default()).await;
+    let registered = server
+        .register_json(&json!({
+            "client_name": "<script>alert(1)</script>",
+            "redirect_uris": [REDIRECT_URI],
+        }))
+        .await;
+    let client_id: Value = registered.json().await.unwrap();
+    let client_id = client_id["client_id"].as_str().unwrap().to_owned();
+    let page = server
+        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
+        .await;
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains(REDIRECT_URI), "{html}");
+}
+
 fn request_id_of(html: &str) -> String {
     let at = html
         .find("name=\"request_id\" value=\"")
@@ -1221,6 +1280,42 @@ async fn resource_with_expired_token_is_401_with_bearer_challenge() {
     expect_bearer_challenge(&response);
     let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
     assert!(challenge.contains("expired"), "{challenge}");
+}
+
+// AS-30, AS-34 (RFC 8707 §2; MCP: validate the token audience): a token
+// issued for another resource is refused by this one.
+#[tokio::test]
+async fn resource_refuses_a_token_issued_for_another_resource() {
+    let server = TestServer::start().await;
+    let client_id = server.register(&[REDIRECT_URI]).await;
+    let other = "https://other.example/mcp";
+    let params = [
+        ("response_type", "code"),
+        ("client_id", client_id.as_str()),
+        ("redirect_uri", REDIRECT_URI),
+        ("state", STATE),
+        ("code_challenge", APPENDIX_B_CHALLENGE),
+        ("code_challenge_method", "S256"),
+        ("resource", other),
+    ];
+    let response = server.authorize(&params).await;
+    let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
+    let code = param(&location, "code").expect("code");
+    let token = server
+        .token(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", REDIRECT_URI),
+            ("client_id", &client_id),
+            ("code_verifier", APPENDIX_B_VERIFIER),
+            ("resource", other),
+        ])
+        .await;
+    let token = expect_token(token).await;
+    let response = server.resource(Some(&token)).await;
+    expect_bearer_challenge(&response);
+    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    assert!(challenge.contains("another resource"), "{challenge}");
 }
 
 // ---------------------------------------------------------------------------

@@ -126,12 +126,17 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
             ))
         })?
         .to_owned();
-    let client = shared.store().clients.get(&client_id).cloned().ok_or_else(|| {
-        Refusal::Page(OAuthError::new(
-            "invalid_client",
-            format!("unknown client_id {client_id}: register first (RFC 7591)"),
-        ))
-    })?;
+    let client = shared
+        .store()
+        .clients
+        .get(&client_id)
+        .cloned()
+        .ok_or_else(|| {
+            Refusal::Page(OAuthError::new(
+                "invalid_client",
+                format!("unknown client_id {client_id}: register first (RFC 7591)"),
+            ))
+        })?;
 
     // 2. redirect_uri (§4.1.2.1, §2.3.2): no redirect on failure.
     let requested = params
@@ -193,7 +198,9 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
         Some(other) => {
             return Err(refuse(OAuthError::new(
                 "unsupported_response_type",
-                format!("response_type {other} is not supported; use code (OAuth 2.1 section 4.1.1)"),
+                format!(
+                    "response_type {other} is not supported; use code (OAuth 2.1 section 4.1.1)"
+                ),
             )));
         }
     }
@@ -207,9 +214,11 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
 
     let scope = get("scope").map(str::to_owned);
     if let Some(scope) = &scope
-        && !scope
-            .split(' ')
-            .all(|t| !t.is_empty() && t.chars().all(|c| matches!(c, '\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e')))
+        && !scope.split(' ').all(|t| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| matches!(c, '\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e'))
+        })
     {
         return Err(refuse(OAuthError::new(
             "invalid_scope",
@@ -273,7 +282,9 @@ fn check_pkce(
 pub(crate) fn resource_problem(resource: &str) -> Option<String> {
     match Url::parse(resource) {
         Ok(url) if url.fragment().is_none() => None,
-        Ok(_) => Some(format!("resource {resource} has a fragment (RFC 8707 section 2)")),
+        Ok(_) => Some(format!(
+            "resource {resource} has a fragment (RFC 8707 section 2)"
+        )),
         Err(_) => Some(format!(
             "resource {resource} is not an absolute URI (RFC 8707 section 2)"
         )),

@@ -64,7 +64,14 @@ fn without_port(original: &str, url: &Url) -> Option<String> {
     let with_port = format!("{host}:{port}");
     original
         .find(&with_port)
-        .map(|at| format!("{}{}{}", &original[..at], host, &original[at + with_port.len()..]))
+        .map(|at| {
+            format!(
+                "{}{}{}",
+                &original[..at],
+                host,
+                &original[at + with_port.len()..]
+            )
+        })
         .or_else(|| Some(original.to_owned()))
 }
 
@@ -80,8 +87,14 @@ mod tests {
         assert!(!matches(reg, "http://127.0.0.1:50000/callback/"));
         assert!(!matches(reg, "http://127.0.0.2:50000/callback"));
         assert!(!matches(reg, "http://127.0.0.1:50000/other"));
-        assert!(!matches("https://app.example/cb", "https://app.example:444/cb"));
-        assert!(!matches("https://app.example/cb", "https://app.example/cb/"));
+        assert!(!matches(
+            "https://app.example/cb",
+            "https://app.example:444/cb"
+        ));
+        assert!(!matches(
+            "https://app.example/cb",
+            "https://app.example/cb/"
+        ));
     }
 
     #[test]

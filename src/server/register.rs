@@ -45,14 +45,20 @@ fn string_list(value: &Value, field: &str) -> Result<Vec<String>, OAuthError> {
                 .map(|v| v.as_str().map(str::to_owned))
                 .collect()
         })
-        .ok_or_else(|| metadata_error(format!("{field} must be an array of strings (RFC 7591 section 2)")))
+        .ok_or_else(|| {
+            metadata_error(format!(
+                "{field} must be an array of strings (RFC 7591 section 2)"
+            ))
+        })
 }
 
 fn handle(shared: &Shared, body: &[u8]) -> Result<Response, OAuthError> {
     let request: Value = serde_json::from_slice(body)
         .map_err(|e| metadata_error(format!("the body is not JSON: {e}")))?;
     let Some(fields) = request.as_object() else {
-        return Err(metadata_error("the body must be a JSON object (RFC 7591 section 3.1)"));
+        return Err(metadata_error(
+            "the body must be a JSON object (RFC 7591 section 3.1)",
+        ));
     };
 
     let redirect_uris = match fields.get("redirect_uris") {

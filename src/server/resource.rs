@@ -48,10 +48,7 @@ pub(crate) async fn resource(State(shared): State<Arc<Shared>>, headers: HeaderM
                 granted: false,
                 reason: Some(reason.unwrap_or("no bearer token").to_owned()),
             });
-            let metadata = format!(
-                "{}/.well-known/oauth-protected-resource",
-                shared.issuer
-            );
+            let metadata = format!("{}/.well-known/oauth-protected-resource", shared.issuer);
             let challenge = match reason {
                 None => format!("Bearer resource_metadata=\"{metadata}\""),
                 Some(why) => format!(

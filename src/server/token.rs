@@ -52,7 +52,10 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
     if !form {
         return Err(OAuthError::new(
             "invalid_request",
@@ -102,10 +105,14 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
     let now = Instant::now();
     let invalid_grant = |why: &str| OAuthError::new("invalid_grant", why);
     let Some(issued) = store.codes.get(code).cloned() else {
-        return Err(invalid_grant("the code is unknown (OAuth 2.1 section 4.1.3)"));
+        return Err(invalid_grant(
+            "the code is unknown (OAuth 2.1 section 4.1.3)",
+        ));
     };
     if issued.expires_at <= now {
-        return Err(invalid_grant("the code has expired (OAuth 2.1 section 4.1.2)"));
+        return Err(invalid_grant(
+            "the code has expired (OAuth 2.1 section 4.1.2)",
+        ));
     }
     if issued.grant.client_id != client_id {
         return Err(invalid_grant(
@@ -181,7 +188,9 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
 
     let access_token = shared.random_value();
     let lifetime = shared.config.token_lifetime;
-    let audience = resource.map(str::to_owned).or(issued.grant.resource.clone());
+    let audience = resource
+        .map(str::to_owned)
+        .or(issued.grant.resource.clone());
     store.tokens.insert(
         access_token.clone(),
         AccessToken {

@@ -150,6 +150,7 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         )
         .await
         .context("cannot start the server")?;
+        let stop = shutdown_signal().context("cannot listen for SIGINT and SIGTERM")?;
         let issuer = handle.issuer().to_owned();
         println!("pkce-tutor authorization server: issuer {issuer}");
         println!("  metadata  {issuer}/.well-known/oauth-authorization-server");
@@ -175,35 +176,30 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
                 args.bind
             );
         }
-        shutdown_signal().await;
+        stop.await;
         handle.shutdown().await;
         anyhow::Ok(())
     })?;
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
+/// called, not when it is first polled, so a signal that arrives right after
+/// the server announces itself still ends it cleanly.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = ctrl_c => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = ctrl_c.await;
-            }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 fn challenge(verifier: &str) -> ExitCode {

@@ -8,10 +8,10 @@ pub mod cli;
 pub mod client;
 pub mod commands;
 pub mod flow;
+pub mod lessons;
 pub mod pkce;
 pub mod server;
-pub mod wire;
-pub mod lessons;
 pub mod transcript;
+pub mod wire;
 
 pub mod tui;

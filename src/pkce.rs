@@ -203,6 +203,17 @@ pub struct Derivation {
 }
 
 /// Derives the S256 challenge of a verifier (RFC 7636 §4.2), keeping the digest.
+///
+/// The example of RFC 7636 Appendix B:
+///
+/// ```
+/// use pkce_tutor::pkce::{CodeVerifier, derive_s256, hex_grouped};
+///
+/// let verifier = CodeVerifier::parse("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
+/// let derivation = derive_s256(&verifier);
+/// assert_eq!(derivation.challenge.as_str(), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+/// assert!(hex_grouped(&derivation.sha256).starts_with("13d31e96 1a1ad8ec"));
+/// ```
 pub fn derive_s256(verifier: &CodeVerifier) -> Derivation {
     let sha256: [u8; 32] = Sha256::digest(verifier.secret().as_bytes()).into();
     Derivation {
@@ -223,6 +234,16 @@ pub struct Verification {
 
 /// Recomputes the challenge from `verifier` and compares it with `stored` in
 /// constant time (SPEC.md AS-25 e).
+///
+/// ```
+/// use pkce_tutor::pkce::{CodeChallenge, CodeVerifier, verify_s256};
+///
+/// let stored = CodeChallenge::parse_s256("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM").unwrap();
+/// let right = CodeVerifier::parse("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").unwrap();
+/// let wrong = CodeVerifier::parse(&"x".repeat(43)).unwrap();
+/// assert!(verify_s256(&right, &stored).matches);
+/// assert!(!verify_s256(&wrong, &stored).matches);
+/// ```
 pub fn verify_s256(verifier: &CodeVerifier, stored: &CodeChallenge) -> Verification {
     let computed = derive_s256(verifier);
     let matches = computed

@@ -258,11 +258,16 @@ pub fn verify_s256(verifier: &CodeVerifier, stored: &CodeChallenge) -> Verificat
 /// Lower-case hex of some octets, grouped in blocks of four octets
 /// (8 hex digits) separated by spaces, as the screen shows digests.
 pub fn hex_grouped(octets: &[u8]) -> String {
-    octets
-        .chunks(4)
-        .map(|chunk| chunk.iter().map(|b| format!("{b:02x}")).collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(octets.len() * 2 + octets.len() / 4);
+    for (i, b) in octets.iter().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! return OAuth errors, never panic; the shared state survives a poisoned lock.
 
 mod authorize;
+mod body;
 mod error;
 pub mod event;
 mod metadata;
@@ -23,10 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt as _;
 use base64::Engine as _;
@@ -215,7 +213,14 @@ pub async fn spawn_loopback(config: ServerConfig) -> std::io::Result<ServerHandl
     spawn(listener, config).await
 }
 
+/// The routes, built once per process: the tutorial starts a server per
+/// flow, and building the route table is most of a server's start-up cost.
 fn router(shared: Arc<Shared>) -> Router {
+    static ROUTES: std::sync::OnceLock<Router<Arc<Shared>>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(routes).clone().with_state(shared)
+}
+
+fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/.well-known/oauth-authorization-server",
@@ -230,29 +235,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/consent", post(authorize::consent))
         .route("/token", post(token::token))
         .route("/resource", get(resource::resource))
+        // Handlers read bodies through `body::LimitedBody`, which applies
+        // the limit; this is the same limit for any other extractor.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(refuse_declared_oversize))
-        .with_state(shared)
-}
-
-/// Answers 413 at once when `Content-Length` declares more than the body
-/// limit. `DefaultBodyLimit` alone counts the bytes as they arrive, so a
-/// request that declares a huge body and sends little of it held its
-/// connection open, unanswered, for as long as the client liked.
-async fn refuse_declared_oversize(request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > BODY_LIMIT_BYTES as u64) {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            // The unread body stays on the connection: close it.
-            [(header::CONNECTION, "close")],
-            format!("the request body is over the limit of {BODY_LIMIT_BYTES} bytes"),
-        )
-            .into_response();
-    }
-    next.run(request).await
 }

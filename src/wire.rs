@@ -36,6 +36,15 @@ impl Param {
     }
 }
 
+/// Bytes as text: borrowed when they are UTF-8 (the usual case, checked on
+/// the fast path), with U+FFFD for invalid sequences otherwise.
+pub fn utf8_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// Decodes `application/x-www-form-urlencoded` text (a query or a form body)
 /// into its parameters, in order, duplicates kept.
 pub fn decode_params(encoded: &str) -> Vec<Param> {

@@ -1,6 +1,6 @@
 //! Sending a request and recording it, and its answer, as plain data.
 
-use crate::wire::{Exchange, HttpRequest, HttpResponse, decode_params};
+use crate::wire::{Exchange, HttpRequest, HttpResponse, decode_params, utf8_text};
 
 use super::ClientError;
 
@@ -20,7 +20,7 @@ pub(super) async fn send(
     let body = request
         .body()
         .and_then(|b| b.as_bytes())
-        .map(|b| String::from_utf8_lossy(b).into_owned());
+        .map(|b| utf8_text(b).into_owned());
     let is_form = request
         .headers()
         .get(reqwest::header::CONTENT_TYPE)
@@ -45,7 +45,8 @@ pub(super) async fn send(
         .map_err(|e| transport(&url, e))?;
     let status = response.status().as_u16();
     let response_headers = headers(response.headers());
-    let text = response.text().await.map_err(|e| transport(&url, e))?;
+    let bytes = response.bytes().await.map_err(|e| transport(&url, e))?;
+    let text = utf8_text(&bytes).into_owned();
     Ok(Exchange {
         purpose: purpose.to_owned(),
         request: recorded_request,
@@ -65,7 +66,7 @@ fn headers(map: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
         .map(|(name, value)| {
             (
                 name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                utf8_text(value.as_bytes()).into_owned(),
             )
         })
         .collect()

@@ -134,6 +134,22 @@ impl Engine {
     /// Runs the next step for real: the next stage, or the attack when it is
     /// due (after stage 4). `None` once stage 6 is done.
     pub async fn step(&mut self) -> Result<Option<Step>, FlowError> {
+        Ok(match self.advance().await? {
+            None => None,
+            Some(Done::Attack) => self.trace.attack.clone().map(Step::Attack),
+            Some(Done::Stage) => self.trace.stages.last().cloned().map(Step::Stage),
+        })
+    }
+
+    /// Runs every remaining step.
+    pub async fn finish(&mut self) -> Result<(), FlowError> {
+        while self.advance().await?.is_some() {}
+        Ok(())
+    }
+
+    /// Runs the next step and records it in the trace, without handing out
+    /// a copy (so `finish` copies nothing).
+    async fn advance(&mut self) -> Result<Option<Done>, FlowError> {
         if let Some(attack) = self.scenario.attack
             && self.attack_due
             && self.next == Some(Stage::TokenRequest)
@@ -143,22 +159,16 @@ impl Engine {
                 Attack::Interception => self.intercept().await?,
                 Attack::Downgrade => self.downgrade().await?,
             };
-            self.trace.attack = Some(record.clone());
-            return Ok(Some(Step::Attack(record)));
+            self.trace.attack = Some(record);
+            return Ok(Some(Done::Attack));
         }
         let Some(stage) = self.next else {
             return Ok(None);
         };
         let record = self.run_stage(stage).await?;
         self.next = stage.next();
-        self.trace.stages.push(record.clone());
-        Ok(Some(Step::Stage(record)))
-    }
-
-    /// Runs every remaining step.
-    pub async fn finish(&mut self) -> Result<(), FlowError> {
-        while self.step().await?.is_some() {}
-        Ok(())
+        self.trace.stages.push(record);
+        Ok(Some(Done::Stage))
     }
 
     async fn run_stage(&mut self, stage: Stage) -> Result<StageRecord, FlowError> {
@@ -192,11 +202,15 @@ impl Engine {
                 server_events = self.drain_events();
             }
             Stage::CodeIssued => {
-                let consent = self.trace.stages.last().and_then(|r| r.exchanges.first());
-                let consent = consent.cloned().ok_or_else(|| {
-                    ClientError::Protocol("stage 4 needs the consent page of stage 3".into())
-                })?;
-                let redirect = self.client.approve(&consent).await?;
+                let consent = self
+                    .trace
+                    .stages
+                    .last()
+                    .and_then(|r| r.exchanges.first())
+                    .ok_or_else(|| {
+                        ClientError::Protocol("stage 4 needs the consent page of stage 3".into())
+                    })?;
+                let redirect = self.client.approve(consent).await?;
                 server_events = self.drain_events();
                 let callback = parse_callback(
                     &redirect.response,
@@ -230,10 +244,15 @@ impl Engine {
                     .trace
                     .stage(Stage::TokenRequest)
                     .and_then(|r| r.exchanges.first())
-                    .map(|e| e.response.clone());
+                    .map(|e| match e.response.status {
+                        200 => Ok(e.response.json_str("access_token").unwrap_or_default()),
+                        status => Err(e
+                            .response
+                            .json_str("error")
+                            .unwrap_or_else(|| status.to_string())),
+                    });
                 match token_response {
-                    Some(r) if r.status == 200 => {
-                        let token = r.json_str("access_token").unwrap_or_default();
+                    Some(Ok(token)) => {
                         self.values.access_token = Some(token.clone());
                         let resource = self.values.resource.clone();
                         exchanges.push(
@@ -243,10 +262,7 @@ impl Engine {
                         );
                         server_events.extend(self.drain_events());
                     }
-                    Some(r) => {
-                        self.values.error =
-                            Some(r.json_str("error").unwrap_or_else(|| r.status.to_string()));
-                    }
+                    Some(Err(error)) => self.values.error = Some(error),
                     None => {}
                 }
             }
@@ -412,6 +428,12 @@ impl Engine {
         }
         events
     }
+}
+
+/// What the last step recorded.
+enum Done {
+    Stage,
+    Attack,
 }
 
 /// Who draws from a seeded generator.

@@ -13,12 +13,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
+use super::body::LimitedBody;
 use super::error::{OAuthError, escape_html};
 use super::event::{ServerEvent, StoredCode};
 use super::params::{Duplicated, Params};
 use super::store::{Grant, IssuedCode};
 use super::{PkcePolicy, Shared, redirect_uri};
 use crate::pkce::{ChallengeMethod, CodeChallenge};
+use crate::wire::utf8_text;
 
 /// How long a consent page stays answerable.
 const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
@@ -52,8 +54,11 @@ pub(crate) async fn authorize(
 }
 
 /// `POST /consent`: the user's decision on the consent page.
-pub(crate) async fn consent(State(shared): State<Arc<Shared>>, body: String) -> Response {
-    let params = Params::decode(&body);
+pub(crate) async fn consent(
+    State(shared): State<Arc<Shared>>,
+    LimitedBody(body): LimitedBody,
+) -> Response {
+    let params = Params::decode(&utf8_text(&body));
     shared.emit(ServerEvent::Received {
         method: "POST".into(),
         path: "/consent".into(),

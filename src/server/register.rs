@@ -5,19 +5,22 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::body::LimitedBody;
 use super::error::OAuthError;
 use super::event::ServerEvent;
 use super::store::Client;
 use super::{Shared, redirect_uri};
 
 /// `POST /register`.
-pub(crate) async fn register(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+pub(crate) async fn register(
+    State(shared): State<Arc<Shared>>,
+    LimitedBody(body): LimitedBody,
+) -> Response {
     match handle(&shared, &body) {
         Ok(response) => response,
         Err(error) => {

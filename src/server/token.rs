@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -15,19 +14,21 @@ use serde_json::json;
 
 use super::Shared;
 use super::authorize::resource_problem;
+use super::body::LimitedBody;
 use super::error::OAuthError;
 use super::event::{PkceCheck, PkceVerdict, ServerEvent};
 use super::params::{Duplicated, Params};
 use super::store::{AccessToken, IssuedCode};
 use crate::pkce::{CodeVerifier, hex_grouped, verify_s256};
+use crate::wire::utf8_text;
 
 /// `POST /token`.
 pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     headers: HeaderMap,
-    body: Bytes,
+    LimitedBody(body): LimitedBody,
 ) -> Response {
-    let params = Params::decode(&String::from_utf8_lossy(&body));
+    let params = Params::decode(&utf8_text(&body));
     shared.emit(ServerEvent::Received {
         method: "POST".into(),
         path: "/token".into(),

@@ -120,6 +120,8 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct ChallengeArgs {
     /// The code_verifier: 43 to 128 characters of A-Z a-z 0-9 - . _ ~
+    /// (it may start with `-`, an unreserved character).
+    #[arg(allow_hyphen_values = true)]
     pub verifier: String,
 }
 

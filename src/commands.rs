@@ -251,7 +251,7 @@ fn lessons_check(dir: &Path) -> ExitCode {
         println!("{error}");
     }
     if errors.is_empty() {
-        println!("{}: no errors", dir.display());
+        eprintln!("{}: no errors", dir.display());
         ExitCode::SUCCESS
     } else {
         eprintln!(

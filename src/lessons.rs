@@ -72,7 +72,7 @@
 //! # Errors
 //! Every problem is a [`LessonError`] naming the file and the line
 //! (`FILE:LINE: message`); line 0 stands for the directory as a whole (a
-//! missing lesson) and is displayed as `DIR: message`.
+//! missing lesson) and is displayed as `DIR:0: message`.
 
 mod builtin;
 mod front_matter;
@@ -149,11 +149,9 @@ impl LessonError {
 
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line == 0 {
-            write!(f, "{}: {}", self.file.display(), self.message)
-        } else {
-            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
-        }
+        // Always `FILE:LINE: message`, the shape tools and the contract
+        // expect; line 0 stands for the directory or file as a whole.
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
     }
 }
 

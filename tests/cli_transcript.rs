@@ -217,6 +217,17 @@ fn challenge_of_the_appendix_b_verifier() {
 }
 
 #[test]
+fn challenge_accepts_a_verifier_that_starts_with_a_hyphen() {
+    // `-` is unreserved (RFC 7636 §4.1), so this is a verifier, not an option.
+    let verifier = format!("-{}", "a".repeat(42));
+    pkce_tutor()
+        .args(["challenge", &verifier])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match("^[A-Za-z0-9_-]{43}\n$").unwrap());
+}
+
+#[test]
 fn challenge_refuses_a_short_verifier_naming_the_rule() {
     pkce_tutor()
         .args(["challenge", "too-short"])

@@ -12,14 +12,14 @@ const BAD: &str = "tests/fixtures/lessons_bad";
 /// sorted by file, then line; the directory's own errors (missing lessons)
 /// first.
 const EXPECTED: &[&str] = &[
-    "tests/fixtures/lessons_bad: no lesson with id `intro`",
-    "tests/fixtures/lessons_bad: no lesson with id `summary`",
-    "tests/fixtures/lessons_bad: no lesson with id `attack-interception`",
-    "tests/fixtures/lessons_bad: no lesson with id `attack-downgrade`",
-    "tests/fixtures/lessons_bad: no lesson for stage 1 of the pkce flow",
-    "tests/fixtures/lessons_bad: no lesson for stage 2 of the plain flow",
-    "tests/fixtures/lessons_bad: no lesson for stage 5 of the plain flow",
-    "tests/fixtures/lessons_bad: no lesson for stage 6 of the plain flow",
+    "tests/fixtures/lessons_bad:0: no lesson with id `intro`",
+    "tests/fixtures/lessons_bad:0: no lesson with id `summary`",
+    "tests/fixtures/lessons_bad:0: no lesson with id `attack-interception`",
+    "tests/fixtures/lessons_bad:0: no lesson with id `attack-downgrade`",
+    "tests/fixtures/lessons_bad:0: no lesson for stage 1 of the pkce flow",
+    "tests/fixtures/lessons_bad:0: no lesson for stage 2 of the plain flow",
+    "tests/fixtures/lessons_bad:0: no lesson for stage 5 of the plain flow",
+    "tests/fixtures/lessons_bad:0: no lesson for stage 6 of the plain flow",
     "tests/fixtures/lessons_bad/attack-with-stage.md:6: an attack lesson has no `stage` (the attack is played after stage 4)",
     "tests/fixtures/lessons_bad/bad-attack.md:5: `attack` must be \"interception\" or \"downgrade\", found \"phishing\"",
     "tests/fixtures/lessons_bad/bad-flow.md:5: `flow` must be \"pkce\", \"plain\" or \"both\", found \"pkc\"",
@@ -91,7 +91,7 @@ fn the_cli_fails_on_a_missing_directory() {
         .assert()
         .code(1)
         .stdout(predicates::str::contains(
-            "tests/fixtures/lessons_no_such_dir: cannot read the directory",
+            "tests/fixtures/lessons_no_such_dir:0: cannot read the directory",
         ));
 }
 

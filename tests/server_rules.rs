@@ -402,6 +402,32 @@ async fn authorize_response_type_token_redirects_unsupported_response_type() {
     }
 }
 
+// AS-14 (OAuth 2.1 §4.1.2): state is echoed byte for byte even when its
+// bytes are not UTF-8; the server must not replace them with U+FFFD.
+#[tokio::test]
+async fn authorize_echoes_a_non_utf8_state_byte_for_byte() {
+    let server = TestServer::start().await;
+    let client_id = server.register(&[REDIRECT_URI]).await;
+    let url = format!(
+        "{}?response_type=code&client_id={client_id}&redirect_uri={}&state=%FF%FEa+b\
+         &code_challenge={APPENDIX_B_CHALLENGE}&code_challenge_method=S256",
+        server.url("/authorize"),
+        url::form_urlencoded::byte_serialize(REDIRECT_URI.as_bytes()).collect::<String>(),
+    );
+    let response = http().get(url).send().await.unwrap();
+    let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
+    // Decode the raw query ourselves: `Url`'s pairs would read it as UTF-8.
+    let raw = location
+        .query()
+        .unwrap()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("state="))
+        .expect("state echoed")
+        .replace('+', " ");
+    let state: Vec<u8> = percent_encoding::percent_decode_str(&raw).collect();
+    assert_eq!(state, [0xff, 0xfe, b'a', b' ', b'b']);
+}
+
 // AS-14 (OAuth 2.1 §4.1.2; RFC 9207): the success redirect echoes state
 // byte for byte and adds iss; without state, no state comes back.
 #[tokio::test]

@@ -12,7 +12,7 @@ use crate::client::{
 };
 use crate::pkce::{CodeChallenge, CodeVerifier, derive_s256, hex_grouped};
 use crate::server::{self, PkcePolicy, ServerConfig, ServerEvent, ServerHandle};
-use crate::wire::Exchange;
+use crate::wire::{Exchange, HttpResponse};
 
 /// The redirect URI the client registers: a loopback address, as OAuth 2.1
 /// §8.4.2 describes for native apps (the port is the client's choice).
@@ -37,8 +37,8 @@ pub struct Engine {
     trace: Trace,
     next: Option<Stage>,
     attack_due: bool,
-    /// The token exchange of stage 5 and the server events it caused after
-    /// the request arrived, shown at stage 6 (the server's check).
+    /// The server events the token request of stage 5 caused after it
+    /// arrived (the PKCE check, the token): shown at stage 6.
     verification_events: Vec<ServerEvent>,
 }
 
@@ -244,13 +244,7 @@ impl Engine {
                     .trace
                     .stage(Stage::TokenRequest)
                     .and_then(|r| r.exchanges.first())
-                    .map(|e| match e.response.status {
-                        200 => Ok(e.response.json_str("access_token").unwrap_or_default()),
-                        status => Err(e
-                            .response
-                            .json_str("error")
-                            .unwrap_or_else(|| status.to_string())),
-                    });
+                    .map(|e| token_outcome(&e.response));
                 match token_response {
                     Some(Ok(token)) => {
                         self.values.access_token = Some(token.clone());
@@ -338,8 +332,13 @@ impl Engine {
         }
         let redirect = self.client.approve(&opened).await?;
         exchanges.push(redirect.clone());
-        let callback = parse_callback(&redirect.response, &state, self.issuer(), true)
-            .map_err(ClientError::from)?;
+        let callback = parse_callback(
+            &redirect.response,
+            &state,
+            self.issuer(),
+            self.metadata.authorization_response_iss_parameter_supported,
+        )
+        .map_err(ClientError::from)?;
         // The victim's client uses PKCE; in the plain flow it has no verifier
         // yet, so it makes one as a PKCE client would.
         let verifier = match &self.verifier {
@@ -430,6 +429,26 @@ impl Engine {
     }
 }
 
+/// What the client makes of a token response (SPEC.md C-9): a 200 with a
+/// JSON `access_token` of `token_type` Bearer (compared case-insensitively,
+/// OAuth 2.1 §3.2.3), or the OAuth error (or the reason it is unusable).
+fn token_outcome(response: &HttpResponse) -> Result<String, String> {
+    if response.status != 200 {
+        return Err(response
+            .json_str("error")
+            .unwrap_or_else(|| response.status.to_string()));
+    }
+    let token = response
+        .json_str("access_token")
+        .ok_or("the token response has no access_token")?;
+    match response.json_str("token_type") {
+        Some(t) if t.eq_ignore_ascii_case("bearer") => Ok(token),
+        other => Err(format!(
+            "the token response's token_type is {other:?}, not Bearer (OAuth 2.1 section 3.2.3)"
+        )),
+    }
+}
+
 /// What the last step recorded.
 enum Done {
     Stage,
@@ -500,6 +519,33 @@ mod tests {
         assert_eq!(a.len(), 5);
         assert_eq!(b.len(), 4);
         assert!(a.iter().all(|v| !b.contains(v)), "{a:?} {b:?}");
+    }
+
+    fn response(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: Some(body.into()),
+        }
+    }
+
+    #[test]
+    fn the_client_checks_the_token_response() {
+        assert_eq!(
+            token_outcome(&response(
+                200,
+                r#"{"access_token":"t","token_type":"bearer"}"#
+            )),
+            Ok("t".into())
+        );
+        assert!(token_outcome(&response(200, r#"{"token_type":"Bearer"}"#)).is_err());
+        assert!(
+            token_outcome(&response(200, r#"{"access_token":"t","token_type":"mac"}"#)).is_err()
+        );
+        assert_eq!(
+            token_outcome(&response(400, r#"{"error":"invalid_grant"}"#)),
+            Err("invalid_grant".into())
+        );
     }
 
     #[tokio::test]

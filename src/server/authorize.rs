@@ -66,8 +66,7 @@ pub(crate) async fn consent(
     });
     let request_id = params.get("request_id").ok().flatten().unwrap_or("");
     let pending = shared.store().pending.remove(request_id);
-    let Some((grant, shown)) = pending.filter(|(_, shown)| shown.elapsed() < CONSENT_LIFETIME)
-    else {
+    let Some((grant, _)) = pending.filter(|(_, shown)| shown.elapsed() < CONSENT_LIFETIME) else {
         let error = OAuthError::new(
             "invalid_request",
             "unknown or expired consent request: start again from the authorization request",
@@ -75,7 +74,6 @@ pub(crate) async fn consent(
         report(&shared, &error);
         return error.into_page();
     };
-    let _ = shown;
     // After a POSTed form the redirect is 303, never 307, so the form's
     // content is not sent on to the client (OAuth 2.1 §7.5.4, SPEC.md AS-16).
     match params.get("decision") {
@@ -98,9 +96,10 @@ enum Refusal {
 }
 
 /// A validated redirect URI and the state to echo.
+#[derive(Clone)]
 struct Target {
     redirect_uri: String,
-    state: Option<String>,
+    state: Option<Vec<u8>>,
 }
 
 impl From<&Grant> for Target {
@@ -175,17 +174,14 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
     };
 
     // 3. Everything else is redirected with state and iss.
-    let state = params.get("state").ok().flatten().map(str::to_owned);
+    let state = params.raw_bytes("state");
     let to = Target {
         redirect_uri: redirect_uri.clone(),
         state: state.clone(),
     };
     let refuse = |error: OAuthError| Refusal::Redirect {
         error,
-        to: Target {
-            redirect_uri: to.redirect_uri.clone(),
-            state: to.state.clone(),
-        },
+        to: to.clone(),
     };
     if let Some(dup) = params.first_duplicate() {
         return Err(refuse(duplicated(dup)));
@@ -304,14 +300,37 @@ fn report(shared: &Shared, error: &OAuthError) {
     });
 }
 
-/// Adds parameters to a redirect URI, keeping its own query.
-fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], status: StatusCode) -> Response {
-    let Ok(mut url) = Url::parse(redirect_uri) else {
+/// Redirects to the client: the redirect URI's own query, then `pairs`,
+/// then `state` exactly as it was sent and `iss` (OAuth 2.1 §4.1.2 and
+/// §4.1.2.1, RFC 9207).
+fn redirect_to(
+    shared: &Shared,
+    to: &Target,
+    pairs: &[(&str, &str)],
+    status: StatusCode,
+) -> Response {
+    let Ok(mut url) = Url::parse(&to.redirect_uri) else {
         // Registered URIs are validated absolute URIs; this cannot happen,
         // but a page is better than a panic.
         return OAuthError::new("server_error", "stored redirect URI does not parse").into_page();
     };
-    url.query_pairs_mut().extend_pairs(pairs);
+    let mut query = url.query().map(str::to_owned).unwrap_or_default();
+    let mut append = |name: &str, value: &[u8]| {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(name);
+        query.push('=');
+        query.extend(url::form_urlencoded::byte_serialize(value));
+    };
+    for (name, value) in pairs {
+        append(name, value.as_bytes());
+    }
+    if let Some(state) = &to.state {
+        append("state", state);
+    }
+    append("iss", shared.issuer.as_bytes());
+    url.set_query(Some(&query));
     let mut response = status.into_response();
     if let Ok(location) = HeaderValue::from_str(url.as_str()) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -322,23 +341,17 @@ fn redirect_with(redirect_uri: &str, pairs: &[(&str, &str)], status: StatusCode)
     response
 }
 
-/// An error sent back to the client on its redirect URI, with `state` and
-/// `iss` (OAuth 2.1 §4.1.2.1, RFC 9207).
+/// An error sent back to the client on its redirect URI (OAuth 2.1 §4.1.2.1).
 fn error_redirect(shared: &Shared, to: &Target, error: OAuthError, status: StatusCode) -> Response {
-    let mut pairs = vec![
+    let pairs = [
         ("error", error.error),
         ("error_description", error.description.as_str()),
     ];
-    if let Some(state) = &to.state {
-        pairs.push(("state", state));
-    }
-    pairs.push(("iss", &shared.issuer));
-    redirect_with(&to.redirect_uri, &pairs, status)
+    redirect_to(shared, to, &pairs, status)
 }
 
-/// Issues a code bound to the grant and redirects to the client with `code`,
-/// `state` and `iss` (OAuth 2.1 §4.1.2; RFC 7636 §4.4: the challenge is stored
-/// with the code).
+/// Issues a code bound to the grant and redirects to the client with it
+/// (OAuth 2.1 §4.1.2; RFC 7636 §4.4: the challenge is stored with the code).
 fn issue_code(shared: &Shared, grant: Grant, status: StatusCode) -> Response {
     let code = shared.random_value();
     let lifetime = shared.config.code_lifetime;
@@ -367,12 +380,7 @@ fn issue_code(shared: &Shared, grant: Grant, status: StatusCode) -> Response {
         );
     }
     shared.emit(ServerEvent::CodeIssued(stored));
-    let mut pairs = vec![("code", code.as_str())];
-    if let Some(state) = &target.state {
-        pairs.push(("state", state));
-    }
-    pairs.push(("iss", &shared.issuer));
-    redirect_with(&target.redirect_uri, &pairs, status)
+    redirect_to(shared, &target, &[("code", code.as_str())], status)
 }
 
 /// The consent page: who asks, where the code will go, Approve or Deny.

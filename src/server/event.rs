@@ -143,13 +143,6 @@ pub enum PkceVerdict {
     NotUsed,
 }
 
-impl PkceVerdict {
-    /// Whether the token request may go on.
-    pub fn passed(self) -> bool {
-        matches!(self, Self::Match | Self::NotUsed)
-    }
-}
-
 pub(crate) fn params_as_pairs<S: serde::Serializer>(
     params: &[Param],
     serializer: S,

@@ -23,7 +23,8 @@ pub(crate) struct Grant {
     /// Whether `redirect_uri` was in the request: then the token request must
     /// repeat it (OAuth 2.1 §10.2, RFC 6749 §4.1.3).
     pub(crate) redirect_uri_sent: bool,
-    pub(crate) state: Option<String>,
+    /// The `state` as sent, byte for byte (SPEC.md AS-14).
+    pub(crate) state: Option<Vec<u8>>,
     pub(crate) challenge: Option<(CodeChallenge, ChallengeMethod)>,
     pub(crate) scope: Option<String>,
     pub(crate) resource: Option<String>,

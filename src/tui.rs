@@ -159,6 +159,7 @@ pub async fn load_with(
         feed(RunEvent::Started {
             issuer: engine.issuer().to_owned(),
             setup: engine.setup().to_vec(),
+            setup_events: engine.setup_events().to_vec(),
         });
         while let Some(step) = engine.step().await.context("running the flow")? {
             match step {

@@ -99,6 +99,7 @@ impl Engine {
                 seed: scenario.seed,
                 issuer,
                 setup: vec![discovery.exchange, registration.exchange],
+                setup_events: Vec::new(),
                 stages: Vec::new(),
                 attack: None,
             },
@@ -107,7 +108,7 @@ impl Engine {
             attack_due: scenario.attack.is_some(),
             verification_events: Vec::new(),
         };
-        engine.drain_events();
+        engine.trace.setup_events = engine.drain_events();
         Ok(engine)
     }
 
@@ -119,6 +120,11 @@ impl Engine {
     /// Discovery and registration.
     pub fn setup(&self) -> &[Exchange] {
         &self.trace.setup
+    }
+
+    /// What the server reported during discovery and registration.
+    pub fn setup_events(&self) -> &[ServerEvent] {
+        &self.trace.setup_events
     }
 
     /// Everything recorded so far.

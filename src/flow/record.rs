@@ -240,6 +240,8 @@ pub struct Trace {
     pub issuer: String,
     /// Discovery (RFC 8414) and registration (RFC 7591).
     pub setup: Vec<Exchange>,
+    /// What the server reported during the setup (the client it registered).
+    pub setup_events: Vec<ServerEvent>,
     /// The six stages.
     pub stages: Vec<StageRecord>,
     /// The attack, if one was played.

@@ -90,6 +90,8 @@ pub enum RunEvent {
         issuer: String,
         /// Discovery and registration.
         setup: Vec<Exchange>,
+        /// What the server reported meanwhile.
+        setup_events: Vec<ServerEvent>,
     },
     /// A stage completed.
     Stage(StageRecord),
@@ -131,6 +133,7 @@ impl Run {
                 seed,
                 issuer: String::new(),
                 setup: Vec::new(),
+                setup_events: Vec::new(),
                 stages: Vec::new(),
                 attack: None,
             },
@@ -299,9 +302,14 @@ impl App {
             .entry(msg.run)
             .or_insert_with(|| Run::new(msg.run.flow, seed));
         match msg.event {
-            RunEvent::Started { issuer, setup } => {
+            RunEvent::Started {
+                issuer,
+                setup,
+                setup_events,
+            } => {
                 run.trace.issuer = issuer;
                 run.trace.setup = setup;
+                run.trace.setup_events = setup_events;
             }
             RunEvent::Stage(record) => {
                 if record.stage == Stage::CodeIssued {

@@ -109,6 +109,7 @@ async fn drive(
     let started = RunEvent::Started {
         issuer: engine.issuer().to_owned(),
         setup: engine.setup().to_vec(),
+        setup_events: engine.setup_events().to_vec(),
     };
     if !send(started).await {
         return;

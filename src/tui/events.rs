@@ -40,7 +40,9 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         && !checked
         && let Some(stored) = run.stage(Stage::CodeIssued).and_then(stored_code)
     {
-        items.push(Item::Heading("looks up the code's stored record".into()));
+        items.push(Item::Heading(
+            "stored with the code at stage 4".into(),
+        ));
         items.extend(challenge_rows(stored, flow));
     }
     if items.is_empty() {
@@ -49,12 +51,16 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
     items
 }
 
+/// The client the server reports it registered (its own event, not the
+/// client's reading of the registration response).
 fn registered_client(run: &Run) -> String {
     run.trace
-        .setup
+        .setup_events
         .iter()
-        .filter(|e| e.request.url.ends_with("/register"))
-        .find_map(|e| e.response.json_str("client_id"))
+        .find_map(|e| match e {
+            ServerEvent::ClientRegistered { client_id, .. } => Some(client_id.clone()),
+            _ => None,
+        })
         .unwrap_or_else(|| "…".into())
 }
 

@@ -68,10 +68,16 @@ fn pin(event: RunEvent, port: &mut Option<String>) -> RunEvent {
         RunEvent::Started {
             mut issuer,
             mut setup,
+            mut setup_events,
         } => {
             fix(&mut issuer);
             setup.iter_mut().for_each(|e| exchange(e, &fix));
-            RunEvent::Started { issuer, setup }
+            setup_events.iter_mut().for_each(|e| server_event(e, &fix));
+            RunEvent::Started {
+                issuer,
+                setup,
+                setup_events,
+            }
         }
         RunEvent::Stage(mut record) => {
             stage(&mut record, &fix);
@@ -110,7 +116,7 @@ fn exchange(e: &mut Exchange, fix: &impl Fn(&mut String)) {
     opt(&mut e.response.body, fix);
 }
 
-fn event(ev: &mut ServerEvent, fix: &impl Fn(&mut String)) {
+fn server_event(ev: &mut ServerEvent, fix: &impl Fn(&mut String)) {
     match ev {
         ServerEvent::Received { params: ps, .. } => params(ps, fix),
         ServerEvent::ClientRegistered { redirect_uris, .. } => {
@@ -142,11 +148,15 @@ fn stage(r: &mut StageRecord, fix: &impl Fn(&mut String)) {
     opt(&mut c.iss, fix);
     opt(&mut c.error, fix);
     r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
-    r.server_events.iter_mut().for_each(|e| event(e, fix));
+    r.server_events
+        .iter_mut()
+        .for_each(|e| server_event(e, fix));
 }
 
 fn attack(r: &mut AttackRecord, fix: &impl Fn(&mut String)) {
     exchange(&mut r.decisive, fix);
     r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
-    r.server_events.iter_mut().for_each(|e| event(e, fix));
+    r.server_events
+        .iter_mut()
+        .for_each(|e| server_event(e, fix));
 }

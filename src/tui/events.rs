@@ -40,9 +40,7 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         && !checked
         && let Some(stored) = run.stage(Stage::CodeIssued).and_then(stored_code)
     {
-        items.push(Item::Heading(
-            "stored with the code at stage 4".into(),
-        ));
+        items.push(Item::Heading("stored with the code at stage 4".into()));
         items.extend(challenge_rows(stored, flow));
     }
     if items.is_empty() {
@@ -200,11 +198,16 @@ fn check_items(check: &PkceCheck) -> Vec<Item> {
     items.extend(row("check:stored", "stored", &check.stored_challenge));
     let (text, tone) = match check.verdict {
         PkceVerdict::Match => ("✓ computed = stored: the verifier matches", Tone::Good),
-        PkceVerdict::Mismatch => ("✗ computed ≠ stored → invalid_grant", Tone::Bad),
-        PkceVerdict::MissingVerifier => ("✗ no code_verifier sent → invalid_request", Tone::Bad),
-        PkceVerdict::MalformedVerifier => ("✗ malformed code_verifier → invalid_grant", Tone::Bad),
+        // The error code itself comes from the server's `Refused` event,
+        // drawn next: the view does not restate the server's mapping.
+        PkceVerdict::Mismatch => (
+            "✗ computed ≠ stored: the verifier does not match",
+            Tone::Bad,
+        ),
+        PkceVerdict::MissingVerifier => ("✗ no code_verifier sent", Tone::Bad),
+        PkceVerdict::MalformedVerifier => ("✗ malformed code_verifier", Tone::Bad),
         PkceVerdict::Downgrade => (
-            "✗ verifier for a code issued without a challenge (downgrade) → invalid_request",
+            "✗ verifier for a code issued without a challenge (downgrade)",
             Tone::Bad,
         ),
         PkceVerdict::NotUsed => (

@@ -415,10 +415,14 @@ fn consent_page(shared: &Shared, grant: Grant) -> Response {
         name = escape_html(&client_name),
         redirect = escape_html(&grant.redirect_uri),
     );
-    shared
-        .store()
-        .pending
-        .insert(request_id, (grant, Instant::now()));
+    {
+        // Forget expired consents and codes as new ones arrive, so a long
+        // `serve` session does not grow without bound.
+        let mut store = shared.store();
+        let now = Instant::now();
+        store.sweep(now, CONSENT_LIFETIME);
+        store.pending.insert(request_id, (grant, now));
+    }
     (
         StatusCode::OK,
         [

@@ -46,7 +46,7 @@ impl Tasks {
         for (key, upto) in app.demands() {
             let task = self.running.entry(key).or_insert_with(|| {
                 let (target, wanted) = watch::channel(0);
-                let handle = tokio::task::spawn_local(drive(
+                let handle = tokio::spawn(drive(
                     key,
                     app.current_seed(),
                     app.generation,
@@ -140,16 +140,9 @@ async fn drive(
 }
 
 /// Runs the app on the terminal until it quits or a signal ends it. The flow
-/// tasks run on a `LocalSet` on this thread: they only wait on loopback I/O
-/// (the server has its own tasks), and the engine's futures need not be
-/// `Send`.
-pub async fn run_app(terminal: &mut DefaultTerminal, app: App) -> anyhow::Result<()> {
-    tokio::task::LocalSet::new()
-        .run_until(run_loop(terminal, app))
-        .await
-}
-
-async fn run_loop(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+/// tasks are spawned on the runtime and report back through the channel, so
+/// the loop never waits on the network.
+pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let mut tasks = Tasks::default();
     let mut events = EventStream::new();

@@ -5,7 +5,7 @@
 //! a recorded one.
 
 use crate::flow::{Flow, Stage, StageRecord};
-use crate::wire::{Exchange, HttpRequest, HttpResponse};
+use crate::wire::{Exchange, HttpRequest, HttpResponse, Param};
 
 use super::app::Run;
 use super::rows::{Item, Mark, Tone};
@@ -117,23 +117,28 @@ pub fn exchange_items(exchange: &Exchange, flow: Flow) -> Vec<Item> {
     items
 }
 
-/// A request: its line, then its parameters decoded, one per line.
-pub fn request_items(request: &HttpRequest, flow: Flow, arrow: &str) -> Vec<Item> {
-    let mut items = vec![Item::Heading(format!("{arrow} {}", request.summary()))];
-    for p in &request.params {
+/// Decoded parameters, one per line, those PKCE adds over Step 04 marked.
+pub fn param_items(params: &[Param], flow: Flow) -> impl Iterator<Item = Item> + '_ {
+    params.iter().map(move |p| {
         let mark = if p.added_by_pkce() {
             pkce_mark(flow)
         } else {
             Mark::None
         };
-        items.push(Item::marked(
+        Item::marked(
             format!("param:{}", p.name),
             &p.name,
             &p.value,
             mark,
             Tone::Normal,
-        ));
-    }
+        )
+    })
+}
+
+/// A request: its line, then its parameters decoded, one per line.
+pub fn request_items(request: &HttpRequest, flow: Flow, arrow: &str) -> Vec<Item> {
+    let mut items = vec![Item::Heading(format!("{arrow} {}", request.summary()))];
+    items.extend(param_items(&request.params, flow));
     if let Some((_, auth)) = request
         .headers
         .iter()

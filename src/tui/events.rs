@@ -7,7 +7,7 @@ use crate::flow::{Flow, Stage};
 use crate::server::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
-use super::content::pkce_mark;
+use super::content::{param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
@@ -97,20 +97,7 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
                 return Vec::new();
             }
             let mut items = vec![Item::Heading(format!("← received {method} {path}"))];
-            for p in params {
-                let mark = if p.added_by_pkce() {
-                    pkce_mark(flow)
-                } else {
-                    Mark::None
-                };
-                items.push(Item::marked(
-                    format!("param:{}", p.name),
-                    &p.name,
-                    &p.value,
-                    mark,
-                    Tone::Normal,
-                ));
-            }
+            items.extend(param_items(params, flow));
             items
         }
         ServerEvent::ClientRegistered { client_id, .. } => vec![

@@ -298,3 +298,21 @@ fn the_tutorial_refuses_to_start_without_a_terminal() {
         .code(2)
         .stderr(predicate::str::contains("not a TTY"));
 }
+
+#[test]
+fn render_shows_the_same_verifier_as_transcript_under_one_seed() {
+    let json = transcript_json(&["--seed", "7"]);
+    let verifier = stage(&json, 1)["code_verifier"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let screen = pkce_tutor()
+        .args(["render", "--seed", "7", "--stage", "1", "--size", "160x40"])
+        .output()
+        .unwrap();
+    assert!(screen.status.success());
+    let screen = String::from_utf8(screen.stdout).unwrap();
+    assert_eq!(screen.lines().count(), 40);
+    assert!(screen.lines().all(|l| l.chars().count() <= 160));
+    assert!(screen.contains(&verifier), "{verifier} not on\n{screen}");
+}

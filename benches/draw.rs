@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use pkce_tutor::flow::{Flow, Stage};
+use pkce_tutor::lessons::LessonSet;
 use pkce_tutor::tui::{self, Action, App, Config, ThemeName};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -19,7 +20,7 @@ fn loaded(contrast: bool) -> App {
         seed: Some(7),
         theme: ThemeName::Dark,
         notes: false,
-        lessons: Arc::new(tui::load_lessons(None).expect("lessons")),
+        lessons: Arc::new(LessonSet::builtin()),
     });
     if contrast {
         app.update(Action::ToggleContrast);

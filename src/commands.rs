@@ -3,8 +3,9 @@
 //! (bad arguments, not a terminal, bad lesson files).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 
@@ -95,12 +96,13 @@ fn resolve_theme(requested: Option<ThemeName>) -> ThemeName {
     }
 }
 
-/// Refuses to start when a `--lessons` directory has errors, listing them.
-fn check_lessons(dir: Option<&PathBuf>) -> Result<(), Refused> {
+/// The lessons to use, loaded once: the `--lessons` directory's, or the
+/// built-in set. A directory with errors refuses the start, listing them all.
+fn load_lessons(dir: Option<&Path>) -> Result<Arc<LessonSet>, Refused> {
     let Some(dir) = dir else {
-        return Ok(());
+        return Ok(Arc::new(LessonSet::builtin()));
     };
-    LessonSet::load(dir).map(|_| ()).map_err(|errors| {
+    LessonSet::load(dir).map(Arc::new).map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         Refused(format!(
             "the lessons in {} have errors:\n{}",
@@ -119,13 +121,13 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
         )
         .into());
     }
-    check_lessons(args.lessons.as_ref())?;
+    let lessons = load_lessons(args.lessons.as_deref())?;
     init_log(args.log.as_deref())?;
     let options = TourOptions {
         flow: args.flow,
         stage: args.stage,
         seed: args.seed,
-        lessons: args.lessons,
+        lessons,
         theme: resolve_theme(args.theme),
         notes: args.notes,
     };
@@ -216,7 +218,7 @@ fn challenge(verifier: &str) -> ExitCode {
 }
 
 fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
-    check_lessons(args.lessons.as_ref())?;
+    let lessons = load_lessons(args.lessons.as_deref())?;
     let scenario = Scenario {
         flow: args.flow,
         attack: args.attack,
@@ -229,12 +231,6 @@ fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
         Format::Text => transcript::to_text(&trace),
         Format::Json => transcript::to_json(&trace),
         Format::Markdown => {
-            let lessons = match &args.lessons {
-                Some(dir) => LessonSet::load(dir).map_err(|e| {
-                    anyhow::anyhow!("{}", e.first().map(ToString::to_string).unwrap_or_default())
-                })?,
-                None => LessonSet::builtin(),
-            };
             transcript::to_markdown(&trace, &lessons).map_err(anyhow::Error::from)?
         }
     };
@@ -265,14 +261,14 @@ fn lessons_check(dir: &Path) -> ExitCode {
 }
 
 fn render(args: RenderArgs) -> Result<(), Outcome> {
-    check_lessons(args.lessons.as_ref())?;
+    let lessons = load_lessons(args.lessons.as_deref())?;
     let options = RenderOptions {
         stage: args.stage,
         flow: args.flow,
         contrast: args.contrast,
         size: args.size,
         seed: args.seed,
-        lessons: args.lessons,
+        lessons,
         theme: resolve_theme(args.theme),
     };
     let screen = runtime()?.block_on(tui::render(&options))?;

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod flow;
 pub mod lessons;
 pub mod pkce;
+pub mod random;
 pub mod server;
 pub mod transcript;
 pub mod wire;

@@ -27,9 +27,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt as _;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::{RngCore, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
@@ -100,16 +98,12 @@ impl Shared {
     /// 32 random octets, base64url: a code, a token or a request id
     /// (guessing probability 2^-256, SPEC.md AS-19).
     fn random_value(&self) -> String {
-        let mut octets = [0u8; 32];
-        lock(&self.rng).fill_bytes(&mut octets);
-        URL_SAFE_NO_PAD.encode(octets)
+        crate::random::urlsafe::<32>(&mut *lock(&self.rng))
     }
 
     /// A client identifier: 16 random octets, base64url.
     fn random_client_id(&self) -> String {
-        let mut octets = [0u8; 16];
-        lock(&self.rng).fill_bytes(&mut octets);
-        URL_SAFE_NO_PAD.encode(octets)
+        crate::random::urlsafe::<16>(&mut *lock(&self.rng))
     }
 
     fn store(&self) -> MutexGuard<'_, store::Store> {

@@ -26,7 +26,6 @@ mod theme;
 mod too_small;
 mod view;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
@@ -64,8 +63,8 @@ pub struct TourOptions {
     pub stage: Stage,
     /// Seed of every random value.
     pub seed: Option<u64>,
-    /// A lesson directory replacing the built-in lessons.
-    pub lessons: Option<PathBuf>,
+    /// The lessons (built-in or `--lessons DIR`), already validated.
+    pub lessons: Arc<LessonSet>,
     /// The theme (already resolved against `NO_COLOR` by the caller).
     pub theme: ThemeName,
     /// Show the instructors' notes.
@@ -85,29 +84,17 @@ pub struct RenderOptions {
     pub size: (u16, u16),
     /// Seed of every random value.
     pub seed: Option<u64>,
-    /// A lesson directory replacing the built-in lessons.
-    pub lessons: Option<PathBuf>,
+    /// The lessons (built-in or `--lessons DIR`), already validated.
+    pub lessons: Arc<LessonSet>,
     /// The theme.
     pub theme: ThemeName,
-}
-
-/// The lessons to use: the directory's when one is given, else the
-/// built-in set.
-pub fn load_lessons(dir: Option<&Path>) -> anyhow::Result<LessonSet> {
-    match dir {
-        None => Ok(LessonSet::builtin()),
-        Some(dir) => LessonSet::load(dir).map_err(|errors| {
-            let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("invalid lessons in {}:\n{}", dir.display(), list.join("\n"))
-        }),
-    }
 }
 
 /// Runs the interactive tutorial until the user quits or a signal ends it.
 /// The terminal is restored on every way out (ratatui's panic hook covers
 /// panics).
 pub async fn run(options: TourOptions) -> anyhow::Result<()> {
-    let lessons = Arc::new(load_lessons(options.lessons.as_deref())?);
+    let lessons = options.lessons;
     let mut app = App::new(Config {
         flow: options.flow,
         stage: options.stage,
@@ -156,23 +143,15 @@ pub async fn load_with(
                 event: map(event),
             })
         };
-        feed(RunEvent::Started {
-            issuer: engine.issuer().to_owned(),
-            setup: engine.setup().to_vec(),
-            setup_events: engine.setup_events().to_vec(),
-        });
+        feed(RunEvent::started(&engine));
         while let Some(step) = engine.step().await.context("running the flow")? {
-            match step {
-                Step::Stage(record) => {
-                    let done = record.stage.number();
-                    feed(RunEvent::Stage(record));
-                    if done >= upto {
-                        break;
-                    }
-                }
-                Step::Attack(record) => {
-                    feed(RunEvent::Attack(record));
-                }
+            let done = match &step {
+                Step::Stage(record) => record.stage.number(),
+                Step::Attack(_) => 0,
+            };
+            feed(RunEvent::from(step));
+            if done >= upto {
+                break;
             }
         }
     }
@@ -227,7 +206,7 @@ pub fn screen_text(app: &App, width: u16, height: u16) -> String {
 /// flow for the contrast) and returns the screen as text, drawn by the same
 /// code as the TUI: H lines of at most W columns.
 pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
-    let lessons = Arc::new(load_lessons(options.lessons.as_deref())?);
+    let lessons = Arc::clone(&options.lessons);
     let mut app = App::new(Config {
         flow: options.flow,
         stage: options.stage,

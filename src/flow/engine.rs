@@ -418,10 +418,7 @@ impl Engine {
 
     /// 32 random octets from the client's generator, base64url (for `state`).
     fn random_value(&mut self) -> String {
-        use base64::Engine as _;
-        let mut octets = [0u8; 32];
-        self.rng.fill_bytes(&mut octets);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(octets)
+        crate::random::urlsafe::<32>(&mut self.rng)
     }
 
     /// The server's events so far. The server sends them before it answers,

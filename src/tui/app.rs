@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::flow::{Attack, AttackRecord, Flow, Stage, StageRecord, Trace};
+use crate::flow::{Attack, AttackRecord, Engine, Flow, Stage, StageRecord, Step, Trace};
 use crate::lessons::LessonSet;
 use crate::server::ServerEvent;
 use crate::wire::Exchange;
@@ -99,6 +99,26 @@ pub enum RunEvent {
     Attack(AttackRecord),
     /// The run could not go on.
     Failed(String),
+}
+
+impl RunEvent {
+    /// The engine has started: its issuer and its setup, as recorded.
+    pub fn started(engine: &Engine) -> Self {
+        Self::Started {
+            issuer: engine.issuer().to_owned(),
+            setup: engine.setup().to_vec(),
+            setup_events: engine.setup_events().to_vec(),
+        }
+    }
+}
+
+impl From<Step> for RunEvent {
+    fn from(step: Step) -> Self {
+        match step {
+            Step::Stage(record) => Self::Stage(record),
+            Step::Attack(record) => Self::Attack(record),
+        }
+    }
 }
 
 /// A message from a flow task, tagged with the generation it belongs to.

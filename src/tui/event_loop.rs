@@ -106,12 +106,7 @@ async fn drive(
             return;
         }
     };
-    let started = RunEvent::Started {
-        issuer: engine.issuer().to_owned(),
-        setup: engine.setup().to_vec(),
-        setup_events: engine.setup_events().to_vec(),
-    };
-    if !send(started).await {
+    if !send(RunEvent::started(&engine)).await {
         return;
     }
     let mut done = 0u8;
@@ -120,12 +115,13 @@ async fn drive(
             return;
         }
         let event = match engine.step().await {
-            Ok(Some(Step::Stage(record))) => {
-                done = record.stage.number();
-                tracing::debug!(?run, stage = done, "stage recorded");
-                RunEvent::Stage(record)
+            Ok(Some(step)) => {
+                if let Step::Stage(record) = &step {
+                    done = record.stage.number();
+                    tracing::debug!(?run, stage = done, "stage recorded");
+                }
+                RunEvent::from(step)
             }
-            Ok(Some(Step::Attack(record))) => RunEvent::Attack(record),
             Ok(None) => return,
             Err(error) => {
                 tracing::warn!(?run, %error, "flow failed");

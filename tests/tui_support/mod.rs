@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use pkce_tutor::flow::{AttackRecord, Flow, Stage, StageRecord};
+use pkce_tutor::lessons::LessonSet;
 use pkce_tutor::server::{ServerEvent, StoredCode};
 use pkce_tutor::tui::{self, Action, App, Config, RunEvent, ThemeName};
 use pkce_tutor::wire::{Exchange, Param};
@@ -23,7 +24,7 @@ pub fn app(flow: Flow, stage: Stage, theme: ThemeName) -> App {
         seed: Some(7),
         theme,
         notes: false,
-        lessons: Arc::new(tui::load_lessons(None).expect("built-in lessons")),
+        lessons: Arc::new(LessonSet::builtin()),
     })
 }
 

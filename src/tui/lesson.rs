@@ -34,18 +34,17 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
         let title = app.stage.title(app.flow).to_owned();
         return (title, Text::raw("(no lesson for this screen)"));
     };
-    let ready = match (run, app.mode) {
-        (Some(run), Mode::AttackLab) => run.trace.attack.is_some(),
-        (Some(run), _) => stage.is_some_and(|s| run.stage(s).is_some()),
-        (None, _) => false,
-    };
-    let mut text = if !ready {
-        Text::styled("waiting for the real exchange…", app.theme.dim)
-    } else {
-        match lesson.fill(&run.expect("ready implies a run").trace, stage) {
+    // The run whose records fill the lesson, once the records it needs exist.
+    let ready = run.filter(|run| match app.mode {
+        Mode::AttackLab => run.trace.attack.is_some(),
+        _ => stage.is_some_and(|s| run.stage(s).is_some()),
+    });
+    let mut text = match ready {
+        None => Text::styled("waiting for the real exchange…", app.theme.dim),
+        Some(run) => match lesson.fill(&run.trace, stage) {
             Ok(markdown) => markdown::lesson_text(&markdown, &styles),
             Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
-        }
+        },
     };
     if app.notes
         && let Some(notes) = &lesson.notes

@@ -45,9 +45,8 @@ fn flow_vs_bare(c: &mut Criterion) {
     group.bench_function("pkce_flow", |b| {
         b.to_async(&runtime).iter(|| async {
             let trace = run(Scenario {
-                flow: Flow::Pkce,
-                attack: None,
                 seed: Some(7),
+                ..Scenario::new(Flow::Pkce)
             })
             .await
             .expect("flow runs");

@@ -17,7 +17,8 @@ use url::Url;
 pub use callback::{Callback, CallbackError, parse_callback};
 
 use crate::pkce::{CodeChallenge, CodeVerifier};
-use crate::wire::Exchange;
+use crate::record::{ParamCarrier, PlannedRequest};
+use crate::wire::{Exchange, Param};
 
 /// Why the client could not go on.
 #[derive(Debug, thiserror::Error)]
@@ -210,25 +211,43 @@ impl Client {
         metadata: &Metadata,
         request: &AuthorizationRequest<'_>,
     ) -> Result<Url, ClientError> {
-        let mut url = Url::parse(&metadata.authorization_endpoint).map_err(|e| {
+        let planned = Self::plan_authorization(metadata, request)?;
+        let mut url = Url::parse(&planned.url).map_err(|e| {
             ClientError::Protocol(format!("authorization_endpoint is not a URL: {e}"))
         })?;
-        {
-            let mut query = url.query_pairs_mut();
-            query
-                .append_pair("response_type", "code")
-                .append_pair("client_id", request.client_id)
-                .append_pair("redirect_uri", request.redirect_uri)
-                .append_pair("scope", request.scope)
-                .append_pair("state", request.state);
-            if let Some(challenge) = request.code_challenge {
-                query
-                    .append_pair("code_challenge", challenge.as_str())
-                    .append_pair("code_challenge_method", "S256");
-            }
-            query.append_pair("resource", request.resource);
-        }
+        url.query_pairs_mut()
+            .extend_pairs(planned.params.iter().map(|p| (&p.name, &p.value)));
         Ok(url)
+    }
+
+    /// The authorization request the browser is sent to (OAuth 2.1 §4.1.1;
+    /// RFC 7636 §4.3), planned: its query parameters in the order they go.
+    pub fn plan_authorization(
+        metadata: &Metadata,
+        request: &AuthorizationRequest<'_>,
+    ) -> Result<PlannedRequest, ClientError> {
+        Url::parse(&metadata.authorization_endpoint).map_err(|e| {
+            ClientError::Protocol(format!("authorization_endpoint is not a URL: {e}"))
+        })?;
+        let mut params = vec![
+            Param::new("response_type", "code"),
+            Param::new("client_id", request.client_id),
+            Param::new("redirect_uri", request.redirect_uri),
+            Param::new("scope", request.scope),
+            Param::new("state", request.state),
+        ];
+        if let Some(challenge) = request.code_challenge {
+            params.push(Param::new("code_challenge", challenge.as_str()));
+            params.push(Param::new("code_challenge_method", "S256"));
+        }
+        params.push(Param::new("resource", request.resource));
+        Ok(PlannedRequest {
+            method: "GET".into(),
+            url: metadata.authorization_endpoint.clone(),
+            carrier: ParamCarrier::Query,
+            params,
+            fixed_headers: Vec::new(),
+        })
     }
 
     /// The browser opens the authorization URL: a consent page, or a redirect
@@ -241,9 +260,9 @@ impl Client {
         .await
     }
 
-    /// The user presses Approve on the consent page: the form is posted and the
-    /// server answers with the redirect carrying the code.
-    pub async fn approve(&self, consent_page: &Exchange) -> Result<Exchange, ClientError> {
+    /// The user presses Approve on the consent page: the form the page holds,
+    /// planned as the browser will post it.
+    pub fn plan_consent(consent_page: &Exchange) -> Result<PlannedRequest, ClientError> {
         let html = consent_page.response.body.as_deref().unwrap_or("");
         let (action, request_id) = callback::consent_form(html).ok_or_else(|| {
             ClientError::Protocol(format!(
@@ -254,18 +273,55 @@ impl Client {
         let action = Url::parse(&consent_page.request.url)
             .and_then(|base| base.join(&action))
             .map_err(|e| ClientError::Protocol(format!("bad consent form action: {e}")))?;
-        let form = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("request_id", &request_id)
-            .append_pair("decision", "approve")
-            .finish();
-        self.send(
-            "consent: Approve (browser)",
-            self.http
-                .post(action.as_str())
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(form),
-        )
-        .await
+        Ok(PlannedRequest {
+            method: "POST".into(),
+            url: action.to_string(),
+            carrier: ParamCarrier::Form,
+            params: vec![
+                Param::new("request_id", request_id),
+                Param::new("decision", "approve"),
+            ],
+            fixed_headers: vec![(
+                CONTENT_TYPE.as_str().to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            )],
+        })
+    }
+
+    /// The user presses Approve on the consent page: the form is posted and the
+    /// server answers with the redirect carrying the code.
+    pub async fn approve(&self, consent_page: &Exchange) -> Result<Exchange, ClientError> {
+        let planned = Self::plan_consent(consent_page)?;
+        self.send_planned("consent: Approve (browser)", &planned)
+            .await
+    }
+
+    /// The token request (OAuth 2.1 §4.1.3, RFC 7636 §4.5), planned: its
+    /// form parameters in the order they go.
+    pub fn plan_token(metadata: &Metadata, request: &TokenRequest<'_>) -> PlannedRequest {
+        let mut params = vec![
+            Param::new("grant_type", "authorization_code"),
+            Param::new("code", request.code),
+            Param::new("redirect_uri", request.redirect_uri),
+            Param::new("client_id", request.client_id),
+        ];
+        if let Some(verifier) = request.code_verifier {
+            params.push(Param::new("code_verifier", verifier.secret()));
+        }
+        params.push(Param::new("resource", request.resource));
+        PlannedRequest {
+            method: "POST".into(),
+            url: metadata.token_endpoint.clone(),
+            carrier: ParamCarrier::Form,
+            params,
+            fixed_headers: vec![
+                (
+                    CONTENT_TYPE.as_str().to_owned(),
+                    "application/x-www-form-urlencoded".to_owned(),
+                ),
+                (ACCEPT.as_str().to_owned(), "application/json".to_owned()),
+            ],
+        }
     }
 
     /// Redeems a code at the token endpoint (OAuth 2.1 §4.1.3, RFC 7636 §4.5).
@@ -276,46 +332,82 @@ impl Client {
         purpose: &str,
         request: &TokenRequest<'_>,
     ) -> Result<Exchange, ClientError> {
-        // Built in a block so that no serializer is held across the await:
-        // the future stays `Send` and can be spawned.
-        let body = {
-            let mut form = url::form_urlencoded::Serializer::new(String::new());
-            form.append_pair("grant_type", "authorization_code")
-                .append_pair("code", request.code)
-                .append_pair("redirect_uri", request.redirect_uri)
-                .append_pair("client_id", request.client_id);
-            if let Some(verifier) = request.code_verifier {
-                form.append_pair("code_verifier", verifier.secret());
-            }
-            form.append_pair("resource", request.resource);
-            form.finish()
-        };
-        self.send(
-            purpose,
-            self.http
-                .post(&metadata.token_endpoint)
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(ACCEPT, "application/json")
-                .body(body),
-        )
-        .await
+        self.send_planned(purpose, &Self::plan_token(metadata, request))
+            .await
+    }
+
+    /// A call to the protected resource with the token in the
+    /// `Authorization` header, never in the query (SPEC.md C-11), planned:
+    /// the header is its one editable parameter.
+    pub fn plan_resource(resource: &str, access_token: &str) -> PlannedRequest {
+        PlannedRequest {
+            method: "GET".into(),
+            url: resource.to_owned(),
+            carrier: ParamCarrier::Headers,
+            params: vec![Param::new(
+                AUTHORIZATION.as_str(),
+                format!("Bearer {access_token}"),
+            )],
+            fixed_headers: Vec::new(),
+        }
     }
 
     /// Calls the protected resource with the token in the `Authorization`
-    /// header, never in the query (SPEC.md C-11).
+    /// header.
     pub async fn call_resource(
         &self,
         purpose: &str,
         resource: &str,
         access_token: &str,
     ) -> Result<Exchange, ClientError> {
-        self.send(
-            purpose,
-            self.http
-                .get(resource)
-                .header(AUTHORIZATION, format!("Bearer {access_token}")),
-        )
-        .await
+        self.send_planned(purpose, &Self::plan_resource(resource, access_token))
+            .await
+    }
+
+    /// Sends a planned (perhaps amended) request as it stands: query
+    /// parameters in the URL, form parameters in the body, header
+    /// parameters as headers. A header that HTTP cannot carry is refused
+    /// before anything is sent.
+    pub async fn send_planned(
+        &self,
+        purpose: &str,
+        planned: &PlannedRequest,
+    ) -> Result<Exchange, ClientError> {
+        let method = reqwest::Method::from_bytes(planned.method.as_bytes())
+            .map_err(|e| ClientError::Protocol(format!("bad method {}: {e}", planned.method)))?;
+        let mut url = Url::parse(&planned.url)
+            .map_err(|e| ClientError::Protocol(format!("bad URL {}: {e}", planned.url)))?;
+        let pairs = || planned.params.iter().map(|p| (&p.name, &p.value));
+        if planned.carrier == ParamCarrier::Query {
+            url.query_pairs_mut().extend_pairs(pairs());
+        }
+        let mut request = self.http.request(method, url.as_str());
+        for (name, value) in &planned.fixed_headers {
+            request = request.header(name, value);
+        }
+        match planned.carrier {
+            ParamCarrier::Query => {}
+            ParamCarrier::Form => {
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(pairs())
+                    .finish();
+                request = request.body(body);
+            }
+            ParamCarrier::Headers => {
+                for p in &planned.params {
+                    let name = reqwest::header::HeaderName::from_bytes(p.name.as_bytes());
+                    let value = reqwest::header::HeaderValue::from_str(&p.value);
+                    let (Ok(name), Ok(value)) = (name, value) else {
+                        return Err(ClientError::Protocol(format!(
+                            "{}: {:?} cannot travel as an HTTP header",
+                            p.name, p.value
+                        )));
+                    };
+                    request = request.header(name, value);
+                }
+            }
+        }
+        self.send(purpose, request).await
     }
 
     async fn send(

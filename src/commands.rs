@@ -220,9 +220,9 @@ fn challenge(verifier: &str) -> ExitCode {
 fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
     let lessons = load_lessons(args.lessons.as_deref())?;
     let scenario = Scenario {
-        flow: args.flow,
         attack: args.attack,
         seed: args.seed,
+        ..Scenario::new(args.flow)
     };
     let trace = runtime()?
         .block_on(run_flow(scenario))

@@ -1,20 +1,33 @@
 //! The scenario engine: runs the PKCE flow (or the plain Step 04 flow) one
 //! stage at a time, for real, between the real client and the real server on
-//! loopback, and returns a [`StageRecord`] per stage.
+//! loopback.
+//!
+//! A scenario is a script of steps, each performed by an actor (the client,
+//! the browser, an attacker); an HTTP step is first **planned**, may be
+//! **amended** by the learner, then **sent**, and its [`StepRecord`] keeps
+//! all three along with what the server reported about that very request.
+//! The six stages are labels over the steps.
 //!
 //! Under a seed every random value (verifier, state, client_id, codes,
-//! tokens) is derived from it, so two runs record the same values; only the
-//! port of the server differs.
+//! tokens) is derived from it, so two runs record the same values, with or
+//! without amendments; only the server's port differs unless it is pinned.
 
+mod attack;
 mod engine;
-mod record;
+mod experiment;
+mod reports;
+mod stages;
 
-pub use engine::{CLIENT_NAME, Engine, REDIRECT_URI, SCOPE, run};
+pub use engine::{CLIENT_NAME, Engine, PlannedStep, REDIRECT_URI, SCOPE, run};
+pub use experiment::{Experiment, run_experiment};
 
-pub use record::{Attack, AttackRecord, ClientValues, Flow, Stage, StageRecord, Trace};
+pub use crate::record::{
+    Actor, Amendment, Attack, AttackRecord, ClientValues, Edit, Flow, Stage, StageRecord,
+    StepRecord, Trace,
+};
 
 /// What to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scenario {
     /// PKCE or the plain flow.
     pub flow: Flow,
@@ -22,6 +35,37 @@ pub struct Scenario {
     pub attack: Option<Attack>,
     /// The seed of every random value; fresh randomness when absent.
     pub seed: Option<u64>,
+    /// The learner's edits of the requests of stages 3 and 5 (and 4, 6 in
+    /// the TUI), applied in order when the stage's request is sent.
+    pub edits: Vec<(Stage, Edit)>,
+    /// After stage 5, send the same token request a second time (the
+    /// replay experiment, OAuth 2.1 §4.1.3).
+    pub replay: bool,
+    /// The port of the run's server on 127.0.0.1; a free one when absent.
+    pub port: Option<u16>,
+}
+
+impl Scenario {
+    /// The honest run of a flow: no attack, no edit, fresh randomness.
+    pub fn new(flow: Flow) -> Self {
+        Self {
+            flow,
+            attack: None,
+            seed: None,
+            edits: Vec::new(),
+            replay: false,
+            port: None,
+        }
+    }
+
+    /// The edits of one stage, in order.
+    pub fn edits_at(&self, stage: Stage) -> Vec<Edit> {
+        self.edits
+            .iter()
+            .filter(|(s, _)| *s == stage)
+            .map(|(_, edit)| edit.clone())
+            .collect()
+    }
 }
 
 /// Why a run could not go on (not an OAuth refusal, which is recorded data).

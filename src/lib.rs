@@ -11,6 +11,7 @@ pub mod flow;
 pub mod lessons;
 pub mod pkce;
 pub mod random;
+pub mod record;
 pub mod server;
 pub mod transcript;
 pub mod wire;

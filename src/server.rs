@@ -10,16 +10,17 @@
 mod authorize;
 mod body;
 mod error;
-pub mod event;
 mod metadata;
 mod params;
 mod redirect_uri;
 mod register;
+mod request_id;
 mod resource;
 mod store;
 mod token;
 
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -32,7 +33,8 @@ use rand_chacha::ChaCha20Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
-pub use event::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+pub use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+use crate::record::{Report, RequestId, ServerReport};
 
 /// The largest request body any endpoint reads; larger ones get 413.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -62,8 +64,9 @@ pub struct ServerConfig {
     pub code_lifetime: Duration,
     /// How long an access token lives.
     pub token_lifetime: Duration,
-    /// Where to report what the server does, if anyone listens.
-    pub events: Option<mpsc::UnboundedSender<ServerEvent>>,
+    /// Where to report what the server does, each report naming its
+    /// request, if anyone listens.
+    pub events: Option<mpsc::UnboundedSender<ServerReport>>,
 }
 
 impl Default for ServerConfig {
@@ -85,13 +88,26 @@ pub(crate) struct Shared {
     config: ServerConfig,
     store: Mutex<store::Store>,
     rng: Mutex<ChaCha20Rng>,
+    /// How many requests have arrived (the last [`RequestId`] given).
+    requests: AtomicU64,
 }
 
 impl Shared {
-    /// Reports an event; nobody listening is fine.
+    /// Reports an event about the request being handled; nobody listening
+    /// is fine.
     fn emit(&self, event: ServerEvent) {
+        self.report(request_id::current(), Report::Event(event));
+    }
+
+    /// Whether anyone listens to reports (so they are worth building).
+    fn reports_wanted(&self) -> bool {
+        self.config.events.is_some()
+    }
+
+    /// Sends a report about a request.
+    fn report(&self, request: RequestId, report: Report) {
         if let Some(events) = &self.config.events {
-            let _ = events.send(event);
+            let _ = events.send(ServerReport { request, report });
         }
     }
 
@@ -178,6 +194,7 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
         config,
         store: Mutex::new(store::Store::default()),
         rng: Mutex::new(rng),
+        requests: AtomicU64::new(0),
     });
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(async move {
@@ -211,7 +228,12 @@ pub async fn spawn_loopback(config: ServerConfig) -> std::io::Result<ServerHandl
 /// flow, and building the route table is most of a server's start-up cost.
 fn router(shared: Arc<Shared>) -> Router {
     static ROUTES: std::sync::OnceLock<Router<Arc<Shared>>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(routes).clone().with_state(shared)
+    let numbered = request_id::RequestIdLayer::new(Arc::clone(&shared));
+    ROUTES
+        .get_or_init(routes)
+        .clone()
+        .with_state(shared)
+        .layer(numbered)
 }
 
 fn routes() -> Router<Arc<Shared>> {

@@ -29,7 +29,7 @@ pub fn to_text(trace: &Trace) -> String {
     );
     let _ = writeln!(out, "issuer {}", trace.issuer);
     let _ = writeln!(out, "\nSetup (Step 03): discovery and registration");
-    for exchange in &trace.setup {
+    for exchange in trace.setup_exchanges() {
         write_exchange(&mut out, exchange, "  ");
     }
     let mut previous = None;
@@ -45,7 +45,7 @@ pub fn to_text(trace: &Trace) -> String {
             record.stage.number(),
             record.stage.title(record.flow)
         );
-        write_stage_body(&mut out, record, previous, "  ");
+        write_stage_body(&mut out, trace, record, previous, "  ");
         previous = Some(record);
     }
     out
@@ -78,7 +78,7 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
         out,
         "## Setup (Step 03): discovery and registration\n\n```text"
     );
-    for exchange in &trace.setup {
+    for exchange in trace.setup_exchanges() {
         write_exchange(&mut out, exchange, "");
     }
     let _ = writeln!(out, "```\n");
@@ -105,7 +105,7 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
             let _ = writeln!(out, "{}\n", lesson.fill(trace, Some(record.stage))?.trim());
         }
         let _ = writeln!(out, "```text");
-        write_stage_body(&mut out, record, previous, "");
+        write_stage_body(&mut out, trace, record, previous, "");
         let _ = writeln!(out, "```\n");
         previous = Some(record);
     }
@@ -122,6 +122,7 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
 
 fn write_stage_body(
     out: &mut String,
+    trace: &Trace,
     record: &StageRecord,
     previous: Option<&StageRecord>,
     indent: &str,
@@ -133,10 +134,23 @@ fn write_stage_body(
     for (name, value) in values {
         let _ = writeln!(out, "{indent}client  {name:<22} {value}");
     }
-    for exchange in &record.exchanges {
+    if !record.reached {
+        let _ = writeln!(out, "{indent}not reached: the flow ended before this stage");
+        return;
+    }
+    for amendment in record.amendments() {
+        let _ = writeln!(
+            out,
+            "{indent}amended {}: {} -> {}",
+            amendment.param,
+            amendment.from.as_deref().unwrap_or("(absent)"),
+            amendment.to.as_deref().unwrap_or("(removed)")
+        );
+    }
+    for exchange in record.exchanges() {
         write_exchange(out, exchange, indent);
     }
-    for event in &record.server_events {
+    for event in trace.events_shown_at(record.stage) {
         let _ = writeln!(out, "{indent}server  {}", describe_event(event));
     }
 }
@@ -153,10 +167,10 @@ fn write_attack(out: &mut String, attack: &AttackRecord) {
             "refused"
         }
     );
-    for exchange in &attack.exchanges {
+    for exchange in attack.exchanges() {
         write_exchange(out, exchange, "  ");
     }
-    for event in &attack.server_events {
+    for event in attack.server_events() {
         let _ = writeln!(out, "  server  {}", describe_event(event));
     }
 }

@@ -34,7 +34,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::flow::{Engine, Flow, Scenario, Stage, Step};
+use crate::flow::{Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
@@ -130,12 +130,9 @@ pub async fn load_with(
             continue;
         }
         let generation = app.generation;
-        let scenario = Scenario {
-            flow: key.flow,
-            attack: key.attack,
-            seed: app.current_seed(),
-        };
-        let mut engine = Engine::start(scenario).await.context("starting the flow")?;
+        let mut engine = Engine::start(app.scenario(key))
+            .await
+            .context("starting the flow")?;
         let mut feed = |event| {
             app.handle_msg(Msg {
                 generation,
@@ -144,12 +141,14 @@ pub async fn load_with(
             })
         };
         feed(RunEvent::started(&engine));
+        feed(RunEvent::planned(&mut engine));
         while let Some(step) = engine.step().await.context("running the flow")? {
             let done = match &step {
                 Step::Stage(record) => record.stage.number(),
                 Step::Attack(_) => 0,
             };
             feed(RunEvent::from(step));
+            feed(RunEvent::planned(&mut engine));
             if done >= upto {
                 break;
             }

@@ -200,10 +200,8 @@ fn pkce_lessons_name_the_values_of_the_screen() {
     );
     // The server's own verdict agrees.
     let verdicts: Vec<PkceVerdict> = trace
-        .stage(Stage::Verification)
-        .unwrap()
-        .server_events
-        .iter()
+        .events_shown_at(Stage::Verification)
+        .into_iter()
         .filter_map(|e| match e {
             ServerEvent::PkceChecked(c) => Some(c.verdict),
             _ => None,

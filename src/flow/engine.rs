@@ -1,18 +1,22 @@
-//! Runs a scenario one stage at a time against a server of its own.
+//! The engine: one scenario in progress, with its own server and client.
+//! It performs one stage at a time; a stage's HTTP step is planned (and the
+//! plan can be read before it goes), amended with the learner's edits, sent,
+//! and recorded with the server's own reports about that request.
 
 use rand::RngCore;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tokio::sync::mpsc;
 
-use super::record::{AttackRecord, ClientValues, StageRecord, Trace};
-use super::{Attack, Flow, FlowError, Scenario, Stage, Step};
-use crate::client::{
-    AuthorizationRequest, Client, ClientError, Metadata, TokenRequest, parse_callback,
+use super::reports::Reports;
+use super::{Attack, FlowError, Scenario, Stage, Step};
+use crate::client::{Client, ClientError, Metadata, Recorded};
+use crate::pkce::{CodeChallenge, CodeVerifier};
+use crate::record::{
+    Actor, ClientValues, Edit, Flow, PlannedRequest, StageRecord, StepRecord, Trace,
 };
-use crate::pkce::{CodeChallenge, CodeVerifier, derive_s256, hex_grouped};
-use crate::server::{self, PkcePolicy, ServerConfig, ServerEvent, ServerHandle};
-use crate::wire::{Exchange, HttpResponse};
+use crate::server::{self, PkcePolicy, ServerConfig, ServerHandle};
+use crate::wire::Exchange;
 
 /// The redirect URI the client registers: a loopback address, as OAuth 2.1
 /// §8.4.2 describes for native apps (the port is the client's choice).
@@ -22,24 +26,46 @@ pub const SCOPE: &str = "mcp";
 /// The name the client registers under.
 pub const CLIENT_NAME: &str = "pkce-tutor MCP client";
 
+/// The next HTTP step of a run, as its actor plans it, before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedStep {
+    /// The stage it belongs to.
+    pub stage: Stage,
+    /// Who sends it.
+    pub actor: Actor,
+    /// What it is for.
+    pub purpose: &'static str,
+    /// The request.
+    pub request: PlannedRequest,
+}
+
 /// A scenario in progress: its own server, its own client, and the records so
 /// far. Dropping it stops the server.
 pub struct Engine {
-    scenario: Scenario,
+    pub(super) scenario: Scenario,
     server: ServerHandle,
-    events: mpsc::UnboundedReceiver<ServerEvent>,
-    client: Client,
-    rng: ChaCha20Rng,
-    metadata: Metadata,
-    values: ClientValues,
-    verifier: Option<CodeVerifier>,
-    challenge: Option<CodeChallenge>,
-    trace: Trace,
+    reports: Reports,
+    pub(super) client: Client,
+    pub(super) rng: ChaCha20Rng,
+    pub(super) metadata: Metadata,
+    /// What the client holds so far.
+    pub(super) values: ClientValues,
+    pub(super) verifier: Option<CodeVerifier>,
+    pub(super) challenge: Option<CodeChallenge>,
+    /// The page the browser shows after stage 3 (the consent page).
+    pub(super) browser_page: Option<Exchange>,
+    /// The token request as sent at stage 5 (the replay sends it again).
+    pub(super) token_request: Option<PlannedRequest>,
+    /// The access token the token endpoint issued, once it did.
+    pub(super) issued_token: Option<String>,
+    /// The plan of the next HTTP step, made once so that its random values
+    /// (the `state`) are drawn once, whether or not anyone read it first.
+    pub(super) planned: Option<PlannedStep>,
+    /// Set when a refusal ended the flow: later stages are not reached.
+    pub(super) ended: bool,
+    pub(super) trace: Trace,
     next: Option<Stage>,
     attack_due: bool,
-    /// The server events the token request of stage 5 caused after it
-    /// arrived (the PKCE check, the token): shown at stage 6.
-    verification_events: Vec<ServerEvent>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -53,11 +79,12 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
-    /// Starts the scenario's server on `127.0.0.1:0`, then discovers it and
-    /// registers the client (the setup of Step 03).
+    /// Starts the scenario's server on `127.0.0.1` (on the scenario's port,
+    /// or a free one), then discovers it and registers the client (the setup
+    /// of Step 03).
     pub async fn start(scenario: Scenario) -> Result<Self, FlowError> {
-        let (tx, events) = mpsc::unbounded_channel();
-        let server = server::spawn_loopback(ServerConfig {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let config = ServerConfig {
             policy: match scenario.flow {
                 Flow::Pkce => PkcePolicy::Required,
                 Flow::Plain => PkcePolicy::Optional,
@@ -67,26 +94,46 @@ impl Engine {
                 .map(|seed| seeded(seed, scenario.flow, Role::Server).next_u64()),
             events: Some(tx),
             ..ServerConfig::default()
-        })
-        .await?;
+        };
+        let server = match scenario.port {
+            Some(port) => {
+                let listener =
+                    tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
+                server::spawn(listener, config).await?
+            }
+            None => server::spawn_loopback(config).await?,
+        };
         let rng = match scenario.seed {
             Some(seed) => seeded(seed, scenario.flow, Role::Client),
             None => ChaCha20Rng::from_os_rng(),
         };
         let issuer = server.issuer().to_owned();
         let client = Client::new()?;
+        let mut reports = Reports::new(rx);
+        let mut trace = Trace::new(scenario.flow, scenario.seed);
+        trace.issuer.clone_from(&issuer);
         let discovery = client.discover(&issuer).await?;
-        let metadata = discovery.value;
+        let metadata = discovery.value.clone();
+        trace
+            .setup
+            .push(setup_step(&mut reports, "discovery", discovery));
         let registration = client
             .register(&metadata, REDIRECT_URI, CLIENT_NAME)
             .await?;
-        let mut engine = Self {
+        let client_id = registration.value.clone();
+        trace
+            .setup
+            .push(setup_step(&mut reports, "registration", registration));
+        reports.file_external(&mut trace);
+        Ok(Self {
+            attack_due: scenario.attack.is_some(),
             scenario,
-            events,
+            server,
+            reports,
             client,
             rng,
             values: ClientValues {
-                client_id: registration.value,
+                client_id,
                 redirect_uri: REDIRECT_URI.to_owned(),
                 resource: format!("{issuer}/resource"),
                 ..ClientValues::default()
@@ -94,37 +141,19 @@ impl Engine {
             metadata,
             verifier: None,
             challenge: None,
-            trace: Trace {
-                flow: scenario.flow,
-                seed: scenario.seed,
-                issuer,
-                setup: vec![discovery.exchange, registration.exchange],
-                setup_events: Vec::new(),
-                stages: Vec::new(),
-                attack: None,
-            },
-            server,
+            browser_page: None,
+            token_request: None,
+            issued_token: None,
+            planned: None,
+            ended: false,
+            trace,
             next: Some(Stage::Verifier),
-            attack_due: scenario.attack.is_some(),
-            verification_events: Vec::new(),
-        };
-        engine.trace.setup_events = engine.drain_events();
-        Ok(engine)
+        })
     }
 
     /// The server's issuer URL.
     pub fn issuer(&self) -> &str {
         self.server.issuer()
-    }
-
-    /// Discovery and registration.
-    pub fn setup(&self) -> &[Exchange] {
-        &self.trace.setup
-    }
-
-    /// What the server reported during discovery and registration.
-    pub fn setup_events(&self) -> &[ServerEvent] {
-        &self.trace.setup_events
     }
 
     /// Everything recorded so far.
@@ -137,10 +166,43 @@ impl Engine {
         self.trace
     }
 
-    /// Runs the next step for real: the next stage, or the attack when it is
-    /// due (after stage 4). `None` once stage 6 is done.
+    /// The stage the next call to [`Engine::step`] performs.
+    pub fn next_stage(&self) -> Option<Stage> {
+        self.next
+    }
+
+    /// The request the next stage would send, as its actor plans it, for a
+    /// learner to read and amend before it goes; `None` when the next stage
+    /// sends nothing (it is local, or the flow has ended). Calling it twice
+    /// returns the same plan.
+    pub fn plan(&mut self) -> Result<Option<PlannedStep>, FlowError> {
+        if self.attack_pending() {
+            return Ok(None);
+        }
+        let Some(stage) = self.next else {
+            return Ok(None);
+        };
+        if self.planned.as_ref().is_none_or(|p| p.stage != stage) {
+            self.planned = self.make_plan(stage)?;
+        }
+        Ok(self.planned.clone())
+    }
+
+    /// Runs the next step for real, with the scenario's edits for its stage:
+    /// the next stage, or the attack when it is due (after stage 4). `None`
+    /// once stage 6 is done.
     pub async fn step(&mut self) -> Result<Option<Step>, FlowError> {
-        Ok(match self.advance().await? {
+        let edits = self
+            .next
+            .map(|s| self.scenario.edits_at(s))
+            .unwrap_or_default();
+        self.step_with(&edits).await
+    }
+
+    /// Runs the next step with these edits of its request (ignored by a
+    /// step that sends nothing, and by the attack).
+    pub async fn step_with(&mut self, edits: &[Edit]) -> Result<Option<Step>, FlowError> {
+        Ok(match self.advance(edits).await? {
             None => None,
             Some(Done::Attack) => self.trace.attack.clone().map(Step::Attack),
             Some(Done::Stage) => self.trace.stages.last().cloned().map(Step::Stage),
@@ -149,16 +211,26 @@ impl Engine {
 
     /// Runs every remaining step.
     pub async fn finish(&mut self) -> Result<(), FlowError> {
-        while self.advance().await?.is_some() {}
-        Ok(())
+        loop {
+            let edits = self
+                .next
+                .map(|s| self.scenario.edits_at(s))
+                .unwrap_or_default();
+            if self.advance(&edits).await?.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn attack_pending(&self) -> bool {
+        self.attack_due && self.next == Some(Stage::TokenRequest)
     }
 
     /// Runs the next step and records it in the trace, without handing out
     /// a copy (so `finish` copies nothing).
-    async fn advance(&mut self) -> Result<Option<Done>, FlowError> {
+    async fn advance(&mut self, edits: &[Edit]) -> Result<Option<Done>, FlowError> {
         if let Some(attack) = self.scenario.attack
-            && self.attack_due
-            && self.next == Some(Stage::TokenRequest)
+            && self.attack_pending()
         {
             self.attack_due = false;
             let record = match attack {
@@ -166,289 +238,81 @@ impl Engine {
                 Attack::Downgrade => self.downgrade().await?,
             };
             self.trace.attack = Some(record);
+            self.reports.file_external(&mut self.trace);
             return Ok(Some(Done::Attack));
         }
         let Some(stage) = self.next else {
             return Ok(None);
         };
-        let record = self.run_stage(stage).await?;
+        let record = self.run_stage(stage, edits).await?;
         self.next = stage.next();
         self.trace.stages.push(record);
+        self.reports.file_external(&mut self.trace);
         Ok(Some(Done::Stage))
     }
 
-    async fn run_stage(&mut self, stage: Stage) -> Result<StageRecord, FlowError> {
-        let pkce = self.scenario.flow == Flow::Pkce;
-        let mut exchanges = Vec::new();
-        let mut server_events = Vec::new();
-        match stage {
-            Stage::Verifier => {
-                if pkce {
-                    let (verifier, octets) = CodeVerifier::generate(&mut self.rng);
-                    self.values.random_octets_hex = Some(hex_grouped(&octets));
-                    self.values.code_verifier = Some(verifier.secret().to_owned());
-                    self.verifier = Some(verifier);
-                }
-            }
-            Stage::Challenge => {
-                if let Some(verifier) = &self.verifier {
-                    let derivation = derive_s256(verifier);
-                    self.values.sha256_hex = Some(hex_grouped(&derivation.sha256));
-                    self.values.code_challenge = Some(derivation.challenge.as_str().to_owned());
-                    self.values.code_challenge_method = Some("S256".to_owned());
-                    self.challenge = Some(derivation.challenge);
-                }
-            }
-            Stage::AuthorizationRequest => {
-                let state = self.random_value();
-                let url = self.authorization_url(&state, self.challenge.as_ref())?;
-                self.values.state = Some(state);
-                self.values.authorization_url = Some(url.to_string());
-                exchanges.push(self.client.open_authorization(&url).await?);
-                server_events = self.drain_events();
-            }
-            Stage::CodeIssued => {
-                let consent = self
-                    .trace
-                    .stages
-                    .last()
-                    .and_then(|r| r.exchanges.first())
-                    .ok_or_else(|| {
-                        ClientError::Protocol("stage 4 needs the consent page of stage 3".into())
-                    })?;
-                let redirect = self.client.approve(consent).await?;
-                server_events = self.drain_events();
-                let callback = parse_callback(
-                    &redirect.response,
-                    self.values.state.as_deref().unwrap_or_default(),
-                    self.issuer(),
-                    self.metadata.authorization_response_iss_parameter_supported,
-                )
-                .map_err(ClientError::from)?;
-                self.values.code = Some(callback.code);
-                self.values.iss = callback.iss;
-                exchanges.push(redirect);
-            }
-            Stage::TokenRequest => {
-                let code = self.values.code.clone().unwrap_or_default();
-                let exchange = self
-                    .redeem("token request", &code, self.verifier.as_ref())
-                    .await?;
-                // What the server received belongs here; what it then
-                // computed and decided is the subject of stage 6.
-                let (received, decided): (Vec<_>, Vec<_>) = self
-                    .drain_events()
-                    .into_iter()
-                    .partition(|e| matches!(e, ServerEvent::Received { .. }));
-                server_events = received;
-                self.verification_events = decided;
-                exchanges.push(exchange);
-            }
-            Stage::Verification => {
-                server_events = std::mem::take(&mut self.verification_events);
-                let token_response = self
-                    .trace
-                    .stage(Stage::TokenRequest)
-                    .and_then(|r| r.exchanges.first())
-                    .map(|e| token_outcome(&e.response));
-                match token_response {
-                    Some(Ok(token)) => {
-                        self.values.access_token = Some(token.clone());
-                        let resource = self.values.resource.clone();
-                        exchanges.push(
-                            self.client
-                                .call_resource("call to the protected resource", &resource, &token)
-                                .await?,
-                        );
-                        server_events.extend(self.drain_events());
-                    }
-                    Some(Err(error)) => self.values.error = Some(error),
-                    None => {}
-                }
-            }
-        }
-        Ok(StageRecord {
+    /// Sends a planned request with the learner's edits and records the
+    /// step: planned, amendments, sent, answered, and the server's reports
+    /// about that request.
+    pub(super) async fn send_step(
+        &mut self,
+        actor: Actor,
+        purpose: &str,
+        planned: PlannedRequest,
+        edits: &[Edit],
+    ) -> Result<StepRecord, FlowError> {
+        let (sent, amendments) = planned.amend(edits);
+        let exchange = self.client.send_planned(purpose, &sent).await?;
+        let (request_id, reports) = self.reports.take(&exchange);
+        Ok(StepRecord {
+            actor,
+            purpose: purpose.to_owned(),
+            planned: Some(planned),
+            amendments,
+            exchange: Some(exchange),
+            request_id,
+            received: reports.head,
+            server_events: reports.events,
+        })
+    }
+
+    /// A stage as the engine leaves it: the client's values after it.
+    pub(super) fn stage_record(&self, stage: Stage, steps: Vec<StepRecord>) -> StageRecord {
+        StageRecord {
             flow: self.scenario.flow,
             stage,
+            reached: true,
             client: self.values.clone(),
-            exchanges,
-            server_events,
-        })
-    }
-
-    /// RFC 7636 §1: a malicious app that receives a copy of the redirect
-    /// redeems the code before the real client does. It knows the public
-    /// `client_id` and the redirect URI; in the PKCE flow it has to invent a
-    /// verifier, because the real one never left the client.
-    async fn intercept(&mut self) -> Result<AttackRecord, FlowError> {
-        let code = self.values.code.clone().unwrap_or_default();
-        let invented =
-            (self.scenario.flow == Flow::Pkce).then(|| CodeVerifier::generate(&mut self.rng).0);
-        let theft = self
-            .redeem(
-                "attacker: token request with the intercepted code",
-                &code,
-                invented.as_ref(),
-            )
-            .await?;
-        let stolen = (theft.response.status == 200)
-            .then(|| theft.response.json_str("access_token"))
-            .flatten();
-        let mut exchanges = vec![theft.clone()];
-        if let Some(token) = &stolen {
-            let resource = self.values.resource.clone();
-            exchanges.push(
-                self.client
-                    .call_resource("attacker: call to the protected resource", &resource, token)
-                    .await?,
-            );
+            steps,
         }
-        Ok(AttackRecord {
-            attack: Attack::Interception,
-            flow: self.scenario.flow,
-            decisive: theft,
-            exchanges,
-            server_events: self.drain_events(),
-            succeeded: stolen.is_some(),
-            stolen_access_token: stolen,
-        })
-    }
-
-    /// RFC 9700 §4.8.1: the attacker starts a flow of their own with the
-    /// challenge stripped, then injects the code they get into the victim's
-    /// callback; the victim's client redeems it with its own verifier. The
-    /// server must refuse: at the authorization endpoint when PKCE is required
-    /// (OAuth 2.1 §4.1.2.1), at the token endpoint otherwise (RFC 9700 §4.8.2).
-    async fn downgrade(&mut self) -> Result<AttackRecord, FlowError> {
-        let state = self.random_value();
-        let url = self.authorization_url(&state, None)?;
-        let opened = self.client.open_authorization(&url).await?;
-        let mut exchanges = vec![opened.clone()];
-        if opened.response.status != 200 {
-            // Refused at the door: no code exists without a challenge.
-            return Ok(AttackRecord {
-                attack: Attack::Downgrade,
-                flow: self.scenario.flow,
-                decisive: opened,
-                exchanges,
-                server_events: self.drain_events(),
-                succeeded: false,
-                stolen_access_token: None,
-            });
-        }
-        let redirect = self.client.approve(&opened).await?;
-        exchanges.push(redirect.clone());
-        let callback = parse_callback(
-            &redirect.response,
-            &state,
-            self.issuer(),
-            self.metadata.authorization_response_iss_parameter_supported,
-        )
-        .map_err(ClientError::from)?;
-        // The victim's client uses PKCE; in the plain flow it has no verifier
-        // yet, so it makes one as a PKCE client would.
-        let verifier = match &self.verifier {
-            Some(v) => v.clone(),
-            None => CodeVerifier::generate(&mut self.rng).0,
-        };
-        let injected = self
-            .redeem(
-                "victim: token request with the injected code",
-                &callback.code,
-                Some(&verifier),
-            )
-            .await?;
-        exchanges.push(injected.clone());
-        let token = (injected.response.status == 200)
-            .then(|| injected.response.json_str("access_token"))
-            .flatten();
-        Ok(AttackRecord {
-            attack: Attack::Downgrade,
-            flow: self.scenario.flow,
-            decisive: injected,
-            exchanges,
-            server_events: self.drain_events(),
-            succeeded: token.is_some(),
-            stolen_access_token: token,
-        })
-    }
-
-    /// The authorization URL of this client (OAuth 2.1 §4.1.1), with the
-    /// challenge when there is one.
-    fn authorization_url(
-        &self,
-        state: &str,
-        code_challenge: Option<&CodeChallenge>,
-    ) -> Result<url::Url, ClientError> {
-        Client::authorization_url(
-            &self.metadata,
-            &AuthorizationRequest {
-                client_id: &self.values.client_id,
-                redirect_uri: REDIRECT_URI,
-                state,
-                code_challenge,
-                scope: SCOPE,
-                resource: &self.values.resource,
-            },
-        )
-    }
-
-    /// A token request for `code` as this client (or someone holding its
-    /// public client_id) sends it.
-    async fn redeem(
-        &self,
-        purpose: &str,
-        code: &str,
-        code_verifier: Option<&CodeVerifier>,
-    ) -> Result<Exchange, ClientError> {
-        self.client
-            .exchange_code(
-                &self.metadata,
-                purpose,
-                &TokenRequest {
-                    code,
-                    redirect_uri: REDIRECT_URI,
-                    client_id: &self.values.client_id,
-                    code_verifier,
-                    resource: &self.values.resource,
-                },
-            )
-            .await
     }
 
     /// 32 random octets from the client's generator, base64url (for `state`).
-    fn random_value(&mut self) -> String {
+    pub(super) fn random_value(&mut self) -> String {
         crate::random::urlsafe::<32>(&mut self.rng)
     }
 
-    /// The server's events so far. The server sends them before it answers,
-    /// so after a response they are all here.
-    fn drain_events(&mut self) -> Vec<ServerEvent> {
-        let mut events = Vec::new();
-        while let Ok(event) = self.events.try_recv() {
-            events.push(event);
+    /// The plan of the next step, or why there is none.
+    pub(super) fn take_plan(&mut self, stage: Stage) -> Result<Option<PlannedStep>, ClientError> {
+        match self.planned.take() {
+            Some(plan) if plan.stage == stage => Ok(Some(plan)),
+            _ => self.make_plan(stage),
         }
-        events
     }
 }
 
-/// What the client makes of a token response (SPEC.md C-9): a 200 with a
-/// JSON `access_token` of `token_type` Bearer (compared case-insensitively,
-/// OAuth 2.1 §3.2.3), or the OAuth error (or the reason it is unusable).
-fn token_outcome(response: &HttpResponse) -> Result<String, String> {
-    if response.status != 200 {
-        return Err(response
-            .json_str("error")
-            .unwrap_or_else(|| response.status.to_string()));
-    }
-    let token = response
-        .json_str("access_token")
-        .ok_or("the token response has no access_token")?;
-    match response.json_str("token_type") {
-        Some(t) if t.eq_ignore_ascii_case("bearer") => Ok(token),
-        other => Err(format!(
-            "the token response's token_type is {other:?}, not Bearer (OAuth 2.1 section 3.2.3)"
-        )),
+/// A step of the setup, recorded with the server's reports about it.
+fn setup_step<T>(reports: &mut Reports, purpose: &str, recorded: Recorded<T>) -> StepRecord {
+    let (request_id, collected) = reports.take(&recorded.exchange);
+    StepRecord {
+        actor: Actor::Client,
+        purpose: purpose.to_owned(),
+        planned: None,
+        amendments: Vec::new(),
+        exchange: Some(recorded.exchange),
+        request_id,
+        received: collected.head,
+        server_events: collected.events,
     }
 }
 
@@ -492,18 +356,18 @@ mod tests {
 
     fn assert_send<T: Send>(_: &T) {}
 
+    fn seeded_scenario(flow: Flow, seed: u64) -> Scenario {
+        Scenario {
+            seed: Some(seed),
+            ..Scenario::new(flow)
+        }
+    }
+
     #[tokio::test]
     async fn the_two_flows_share_no_random_value_under_one_seed() {
-        let run_flow = |flow| {
-            run(Scenario {
-                flow,
-                attack: None,
-                seed: Some(7),
-            })
-        };
         let (pkce, plain) = (
-            run_flow(Flow::Pkce).await.unwrap(),
-            run_flow(Flow::Plain).await.unwrap(),
+            run(seeded_scenario(Flow::Pkce, 7)).await.unwrap(),
+            run(seeded_scenario(Flow::Plain, 7)).await.unwrap(),
         );
         let values = |trace: &Trace| {
             let last = &trace.stages[5].client;
@@ -524,41 +388,9 @@ mod tests {
         assert!(a.iter().all(|v| !b.contains(v)), "{a:?} {b:?}");
     }
 
-    fn response(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![],
-            body: Some(body.into()),
-        }
-    }
-
-    #[test]
-    fn the_client_checks_the_token_response() {
-        assert_eq!(
-            token_outcome(&response(
-                200,
-                r#"{"access_token":"t","token_type":"bearer"}"#
-            )),
-            Ok("t".into())
-        );
-        assert!(token_outcome(&response(200, r#"{"token_type":"Bearer"}"#)).is_err());
-        assert!(
-            token_outcome(&response(200, r#"{"access_token":"t","token_type":"mac"}"#)).is_err()
-        );
-        assert_eq!(
-            token_outcome(&response(400, r#"{"error":"invalid_grant"}"#)),
-            Err("invalid_grant".into())
-        );
-    }
-
     #[tokio::test]
     async fn engine_futures_can_be_spawned() {
-        let scenario = Scenario {
-            flow: Flow::Pkce,
-            attack: None,
-            seed: Some(1),
-        };
-        let start = Engine::start(scenario);
+        let start = Engine::start(seeded_scenario(Flow::Pkce, 1));
         assert_send(&start);
         let mut engine = start.await.unwrap();
         let step = engine.step();
@@ -567,5 +399,41 @@ mod tests {
         let handle = tokio::spawn(async move { engine.finish().await.map(|()| engine) });
         let engine = handle.await.unwrap().unwrap();
         assert_eq!(engine.trace().stages.len(), 6);
+    }
+
+    #[tokio::test]
+    async fn every_server_event_is_filed_under_the_request_it_belongs_to() {
+        let trace = run(seeded_scenario(Flow::Pkce, 3)).await.unwrap();
+        let steps = trace
+            .setup
+            .iter()
+            .chain(trace.stages.iter().flat_map(|s| s.steps.iter()));
+        let mut ids = Vec::new();
+        for step in steps.filter(|s| s.exchange.is_some()) {
+            let id = step.request_id.expect("every response names its request");
+            let head = step.received.as_ref().expect("the server read a head");
+            let sent = &step.exchange.as_ref().unwrap().request;
+            assert_eq!(head.method, sent.method, "{}", step.purpose);
+            assert!(sent.url.ends_with(&head.target), "{}", step.purpose);
+            ids.push(id.0);
+        }
+        assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+        assert!(trace.external.is_empty());
+    }
+
+    #[tokio::test]
+    async fn planning_twice_gives_one_plan_and_edits_do_not_shift_the_random_stream() {
+        let mut engine = Engine::start(seeded_scenario(Flow::Pkce, 9)).await.unwrap();
+        engine.step().await.unwrap();
+        engine.step().await.unwrap();
+        let first = engine.plan().unwrap().expect("stage 3 sends a request");
+        assert_eq!(engine.plan().unwrap().as_ref(), Some(&first));
+        assert_eq!(first.stage, Stage::AuthorizationRequest);
+        assert_eq!(first.actor, Actor::Browser);
+        let honest = run(seeded_scenario(Flow::Pkce, 9)).await.unwrap();
+        assert_eq!(
+            first.request.param("state"),
+            honest.stages[2].client.state.as_deref()
+        );
     }
 }

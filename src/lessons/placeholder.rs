@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 
 use super::{Lesson, LessonError};
 use crate::flow::{Attack, Flow, Stage, StageRecord, Trace};
-use crate::server::{PkceCheck, ServerEvent, StoredCode};
+use crate::record::{PkceCheck, ServerEvent, StoredCode};
 use crate::wire::HttpResponse;
 
 /// A value a lesson can name.
@@ -334,7 +334,7 @@ impl FillContext<'_> {
     }
 
     fn events(&self) -> Result<impl Iterator<Item = &ServerEvent>, String> {
-        Ok(self.records()?.flat_map(|r| r.server_events.iter()))
+        Ok(self.records()?.flat_map(StageRecord::server_events))
     }
 
     fn client_id(&self) -> Option<String> {
@@ -345,8 +345,7 @@ impl FillContext<'_> {
             return Some(record.client.client_id.clone());
         }
         self.trace
-            .setup
-            .iter()
+            .setup_exchanges()
             .rev()
             .find_map(|e| e.response.json_str("client_id"))
     }
@@ -393,7 +392,7 @@ impl FillContext<'_> {
     fn token_response(&self) -> Result<Option<&HttpResponse>, String> {
         Ok(self
             .records()?
-            .flat_map(|r| r.exchanges.iter())
+            .flat_map(StageRecord::exchanges)
             .filter(|e| e.request.method == "POST" && e.request.summary().ends_with("/token"))
             .map(|e| &e.response)
             .last())

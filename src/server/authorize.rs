@@ -15,11 +15,11 @@ use url::Url;
 
 use super::body::LimitedBody;
 use super::error::{OAuthError, escape_html};
-use super::event::{ServerEvent, StoredCode};
 use super::params::{Duplicated, Params};
 use super::store::{Grant, IssuedCode};
 use super::{PkcePolicy, Shared, redirect_uri};
 use crate::pkce::{ChallengeMethod, CodeChallenge};
+use crate::record::{ServerEvent, StoredCode};
 use crate::wire::utf8_text;
 
 /// How long a consent page stays answerable.

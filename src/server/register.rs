@@ -12,9 +12,9 @@ use serde_json::{Value, json};
 
 use super::body::LimitedBody;
 use super::error::OAuthError;
-use super::event::ServerEvent;
 use super::store::Client;
 use super::{Shared, redirect_uri};
+use crate::record::ServerEvent;
 
 /// `POST /register`.
 pub(crate) async fn register(

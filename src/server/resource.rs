@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::Shared;
-use super::event::ServerEvent;
+use crate::record::ServerEvent;
 
 /// `GET /resource`.
 pub(crate) async fn resource(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {

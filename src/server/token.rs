@@ -16,10 +16,10 @@ use super::Shared;
 use super::authorize::resource_problem;
 use super::body::LimitedBody;
 use super::error::OAuthError;
-use super::event::{PkceCheck, PkceVerdict, ServerEvent};
 use super::params::{Duplicated, Params};
 use super::store::{AccessToken, IssuedCode};
 use crate::pkce::{CodeVerifier, hex_grouped, verify_s256};
+use crate::record::{PkceCheck, PkceVerdict, ServerEvent};
 use crate::wire::utf8_text;
 
 /// `POST /token`.

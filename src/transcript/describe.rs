@@ -1,6 +1,6 @@
 //! One line of text for each thing the server reported.
 
-use crate::server::{PkceVerdict, ServerEvent};
+use crate::record::{PkceVerdict, ServerEvent};
 
 /// A one-line description of a server event, with its values.
 pub fn describe_event(event: &ServerEvent) -> String {

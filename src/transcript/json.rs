@@ -1,14 +1,16 @@
 //! The JSON transcript of the contract: an object with `flow` and `stages`
-//! (six objects with `number`, `title` and the stage's values under their
-//! protocol names, and the HTTP exchanges), and with `--attack` an `attack`
-//! object with the attacker's `request`, the server's `response` and
-//! `succeeded`. No clock times: lifetimes are durations, so a seeded run
+//! (six objects with `number`, `title`, `reached`, the stage's values under
+//! their protocol names, the learner's `amendments`, the HTTP exchanges and
+//! the server's events), and with `--attack` an `attack` object with the
+//! decisive `request`, the server's `response`, `succeeded` and every
+//! `step` with its actor. No clock times: lifetimes are durations, so a seeded run
 //! differs from another only by the server's port.
 
 use serde::Serialize;
 
-use crate::flow::{AttackRecord, ClientValues, StageRecord, Trace};
-use crate::server::ServerEvent;
+use crate::record::{
+    Actor, Amendment, AttackRecord, ClientValues, ServerEvent, StageRecord, Trace,
+};
 use crate::wire::{Exchange, HttpRequest, HttpResponse};
 
 #[derive(Serialize)]
@@ -16,7 +18,7 @@ struct TranscriptJson<'a> {
     flow: &'static str,
     seed: Option<u64>,
     issuer: &'a str,
-    setup: &'a [Exchange],
+    setup: Vec<&'a Exchange>,
     stages: Vec<StageJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attack: Option<AttackJson<'a>>,
@@ -26,10 +28,12 @@ struct TranscriptJson<'a> {
 struct StageJson<'a> {
     number: u8,
     title: &'static str,
-    #[serde(flatten)]
-    values: &'a ClientValues,
-    exchanges: &'a [Exchange],
-    server_events: &'a [ServerEvent],
+    reached: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    values: Option<&'a ClientValues>,
+    amendments: Vec<&'a Amendment>,
+    exchanges: Vec<&'a Exchange>,
+    server_events: Vec<&'a ServerEvent>,
 }
 
 #[derive(Serialize)]
@@ -40,17 +44,28 @@ struct AttackJson<'a> {
     succeeded: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     stolen_access_token: Option<&'a str>,
-    exchanges: &'a [Exchange],
-    server_events: &'a [ServerEvent],
+    steps: Vec<AttackStepJson<'a>>,
+    exchanges: Vec<&'a Exchange>,
+    server_events: Vec<&'a ServerEvent>,
 }
 
-fn stage(record: &StageRecord) -> StageJson<'_> {
+#[derive(Serialize)]
+struct AttackStepJson<'a> {
+    actor: Actor,
+    purpose: &'a str,
+    request: Option<&'a HttpRequest>,
+    response: Option<&'a HttpResponse>,
+}
+
+fn stage<'a>(trace: &'a Trace, record: &'a StageRecord) -> StageJson<'a> {
     StageJson {
         number: record.stage.number(),
         title: record.stage.title(record.flow),
-        values: &record.client,
-        exchanges: &record.exchanges,
-        server_events: &record.server_events,
+        reached: record.reached,
+        values: record.reached.then_some(&record.client),
+        amendments: record.amendments().collect(),
+        exchanges: record.exchanges().collect(),
+        server_events: trace.events_shown_at(record.stage),
     }
 }
 
@@ -61,8 +76,18 @@ fn attack(record: &AttackRecord) -> AttackJson<'_> {
         response: &record.decisive.response,
         succeeded: record.succeeded,
         stolen_access_token: record.stolen_access_token.as_deref(),
-        exchanges: &record.exchanges,
-        server_events: &record.server_events,
+        steps: record
+            .steps
+            .iter()
+            .map(|step| AttackStepJson {
+                actor: step.actor,
+                purpose: &step.purpose,
+                request: step.exchange.as_ref().map(|e| &e.request),
+                response: step.exchange.as_ref().map(|e| &e.response),
+            })
+            .collect(),
+        exchanges: record.exchanges().collect(),
+        server_events: record.server_events().collect(),
     }
 }
 
@@ -72,8 +97,8 @@ pub fn to_json(trace: &Trace) -> String {
         flow: trace.flow.name(),
         seed: trace.seed,
         issuer: &trace.issuer,
-        setup: &trace.setup,
-        stages: trace.stages.iter().map(stage).collect(),
+        setup: trace.setup_exchanges().collect(),
+        stages: trace.stages.iter().map(|r| stage(trace, r)).collect(),
         attack: trace.attack.as_ref().map(attack),
     };
     // Serializing plain data with string keys cannot fail.

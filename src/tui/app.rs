@@ -11,10 +11,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::flow::{Attack, AttackRecord, Engine, Flow, Stage, StageRecord, Step, Trace};
+use crate::flow::{
+    Attack, AttackRecord, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
+    StepRecord, Trace,
+};
 use crate::lessons::LessonSet;
-use crate::server::ServerEvent;
-use crate::wire::Exchange;
 
 use super::ThemeName;
 use super::theme::Theme;
@@ -88,11 +89,12 @@ pub enum RunEvent {
     Started {
         /// `http://127.0.0.1:<port>`.
         issuer: String,
-        /// Discovery and registration.
-        setup: Vec<Exchange>,
-        /// What the server reported meanwhile.
-        setup_events: Vec<ServerEvent>,
+        /// Discovery and registration, with what the server reported.
+        setup: Vec<StepRecord>,
     },
+    /// The request the next stage would send, as planned (none when it
+    /// sends nothing).
+    Planned(Option<PlannedStep>),
     /// A stage completed.
     Stage(StageRecord),
     /// The attack was played.
@@ -106,9 +108,16 @@ impl RunEvent {
     pub fn started(engine: &Engine) -> Self {
         Self::Started {
             issuer: engine.issuer().to_owned(),
-            setup: engine.setup().to_vec(),
-            setup_events: engine.setup_events().to_vec(),
+            setup: engine.trace().setup.clone(),
         }
+    }
+}
+
+impl RunEvent {
+    /// The engine's plan of its next request (a run that cannot plan, which
+    /// only a broken metadata document causes, reports that it has none).
+    pub fn planned(engine: &mut Engine) -> Self {
+        Self::Planned(engine.plan().ok().flatten())
     }
 }
 
@@ -143,22 +152,17 @@ pub struct Run {
     /// When the UI received the stage that issued the code (drives the
     /// "time left" countdown; the engine records a lifetime, not a clock).
     pub code_seen_at: Option<Instant>,
+    /// The request the run's next stage would send, as planned.
+    pub next_plan: Option<PlannedStep>,
 }
 
 impl Run {
     fn new(flow: Flow, seed: Option<u64>) -> Self {
         Self {
-            trace: Trace {
-                flow,
-                seed,
-                issuer: String::new(),
-                setup: Vec::new(),
-                setup_events: Vec::new(),
-                stages: Vec::new(),
-                attack: None,
-            },
+            trace: Trace::new(flow, seed),
             failed: None,
             code_seen_at: None,
+            next_plan: None,
         }
     }
 
@@ -246,6 +250,16 @@ impl App {
         }
     }
 
+    /// The scenario of a run of the current generation: its seed, and for
+    /// the flow being stepped, the learner's edits.
+    pub fn scenario(&self, key: RunKey) -> Scenario {
+        Scenario {
+            attack: key.attack,
+            seed: self.current_seed(),
+            ..Scenario::new(key.flow)
+        }
+    }
+
     /// The seed for the current generation.
     pub fn current_seed(&self) -> Option<u64> {
         self.seed.map(|s| s.wrapping_add(self.generation))
@@ -322,14 +336,9 @@ impl App {
             .entry(msg.run)
             .or_insert_with(|| Run::new(msg.run.flow, seed));
         match msg.event {
-            RunEvent::Started {
-                issuer,
-                setup,
-                setup_events,
-            } => {
+            RunEvent::Started { issuer, setup } => {
                 run.trace.issuer = issuer;
                 run.trace.setup = setup;
-                run.trace.setup_events = setup_events;
             }
             RunEvent::Stage(record) => {
                 if record.stage == Stage::CodeIssued {
@@ -339,6 +348,7 @@ impl App {
                 run.trace.stages.push(record);
                 run.trace.stages.sort_by_key(|r| r.stage);
             }
+            RunEvent::Planned(plan) => run.next_plan = plan,
             RunEvent::Attack(record) => run.trace.attack = Some(record),
             RunEvent::Failed(error) => run.failed = Some(error),
         }
@@ -370,14 +380,7 @@ impl App {
     /// lifetime minus the time since the UI received it).
     pub fn code_seconds_left(&self, key: RunKey) -> Option<u64> {
         let run = self.runs.get(&key)?;
-        let lifetime = run
-            .stage(Stage::CodeIssued)?
-            .server_events
-            .iter()
-            .find_map(|e| match e {
-                ServerEvent::CodeIssued(stored) => Some(stored.lifetime_secs),
-                _ => None,
-            })?;
+        let lifetime = run.trace.stored_code()?.lifetime_secs;
         let elapsed = self
             .clock
             .saturating_duration_since(run.code_seen_at?)

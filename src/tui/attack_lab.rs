@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Widget;
 
 use crate::flow::{Flow, Stage};
-use crate::server::ServerEvent;
+use crate::record::ServerEvent;
 
 use super::app::{App, RunKey};
 use super::content::{pending, request_items, response_items};
@@ -46,7 +46,7 @@ pub fn column(app: &App, flow: Flow) -> Vec<Item> {
     }
     items.extend(response_items(&attack.decisive.response));
     items.push(Item::Heading("the server reports".into()));
-    for event in &attack.server_events {
+    for event in attack.server_events() {
         match event {
             // The request and the refusal are shown above, as they crossed
             // the wire.
@@ -66,7 +66,7 @@ pub fn column(app: &App, flow: Flow) -> Vec<Item> {
         items.extend(pending(run));
         return items;
     };
-    for exchange in &record.exchanges {
+    for exchange in record.exchanges() {
         items.extend(response_items(&exchange.response));
     }
     items

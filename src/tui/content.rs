@@ -68,12 +68,12 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
             }
         }
         Stage::AuthorizationRequest | Stage::Verification => {
-            for exchange in &record.exchanges {
+            for exchange in record.exchanges() {
                 items.extend(exchange_items(exchange, flow));
             }
         }
         Stage::CodeIssued => {
-            for exchange in &record.exchanges {
+            for exchange in record.exchanges() {
                 items.extend(exchange_items(exchange, flow));
             }
             if c.code.is_some() {
@@ -87,7 +87,7 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
         Stage::TokenRequest => {
             // The token itself is the subject of stage 6: name the fields of
             // a success here, show an error in full.
-            for exchange in &record.exchanges {
+            for exchange in record.exchanges() {
                 items.extend(request_items(&exchange.request, flow, "→"));
                 match exchange.response.json() {
                     Some(json) if exchange.response.status < 400 => {

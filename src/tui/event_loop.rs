@@ -48,7 +48,7 @@ impl Tasks {
                 let (target, wanted) = watch::channel(0);
                 let handle = tokio::spawn(drive(
                     key,
-                    app.current_seed(),
+                    app.scenario(key),
                     app.generation,
                     wanted,
                     tx.clone(),
@@ -76,7 +76,7 @@ impl Tasks {
 /// wanted, reporting each record. Errors are reported, never panicked on.
 async fn drive(
     run: RunKey,
-    seed: Option<u64>,
+    scenario: Scenario,
     generation: u64,
     mut wanted: watch::Receiver<u8>,
     tx: mpsc::Sender<Msg>,
@@ -93,11 +93,6 @@ async fn drive(
             .is_ok()
         }
     };
-    let scenario = Scenario {
-        flow: run.flow,
-        attack: run.attack,
-        seed,
-    };
     let mut engine = match Engine::start(scenario).await {
         Ok(engine) => engine,
         Err(error) => {
@@ -107,6 +102,9 @@ async fn drive(
         }
     };
     if !send(RunEvent::started(&engine)).await {
+        return;
+    }
+    if !send(RunEvent::planned(&mut engine)).await {
         return;
     }
     let mut done = 0u8;
@@ -129,7 +127,7 @@ async fn drive(
                 return;
             }
         };
-        if !send(event).await {
+        if !send(event).await || !send(RunEvent::planned(&mut engine)).await {
             return;
         }
     }

@@ -4,7 +4,7 @@
 //! the recorded lifetime minus the time since the UI received it.
 
 use crate::flow::{Flow, Stage};
-use crate::server::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
 use super::content::{param_items, pkce_mark};
@@ -12,9 +12,9 @@ use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
 pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
-    let Some(record) = run.stage(stage) else {
+    if run.stage(stage).is_none() {
         return super::content::pending(Some(run));
-    };
+    }
     let mut items = Vec::new();
     if stage < Stage::AuthorizationRequest {
         items.push(Item::note(
@@ -29,16 +29,16 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         items.push(Item::row("pending", "pending codes", "none yet"));
         return items;
     }
-    for event in &record.server_events {
+    let events = run.trace.events_shown_at(stage);
+    for event in &events {
         items.extend(event_items(event, flow, seconds_left));
     }
-    let checked = record
-        .server_events
+    let checked = events
         .iter()
         .any(|e| matches!(e, ServerEvent::PkceChecked(_)));
     if stage == Stage::TokenRequest
         && !checked
-        && let Some(stored) = run.stage(Stage::CodeIssued).and_then(stored_code)
+        && let Some(stored) = run.trace.stored_code()
     {
         items.push(Item::Heading("stored with the code at stage 4".into()));
         items.extend(challenge_rows(stored, flow));
@@ -52,21 +52,7 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
 /// The client the server reports it registered (its own event, not the
 /// client's reading of the registration response).
 fn registered_client(run: &Run) -> String {
-    run.trace
-        .setup_events
-        .iter()
-        .find_map(|e| match e {
-            ServerEvent::ClientRegistered { client_id, .. } => Some(client_id.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "…".into())
-}
-
-fn stored_code(record: &crate::flow::StageRecord) -> Option<&StoredCode> {
-    record.server_events.iter().find_map(|e| match e {
-        ServerEvent::CodeIssued(stored) => Some(stored),
-        _ => None,
-    })
+    run.trace.registered_client_id().unwrap_or("…").to_owned()
 }
 
 fn challenge_rows(stored: &StoredCode, flow: Flow) -> Vec<Item> {

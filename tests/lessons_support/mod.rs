@@ -20,9 +20,9 @@ pub fn trace(flow: Flow, attack: Option<Attack>) -> Trace {
         .expect("tokio runtime");
     runtime
         .block_on(pkce_tutor::flow::run(Scenario {
-            flow,
             attack,
             seed: Some(SEED),
+            ..Scenario::new(flow)
         }))
         .unwrap_or_else(|e| panic!("the {flow:?} flow with {attack:?} failed: {e}"))
 }

@@ -7,8 +7,9 @@
 
 use std::sync::Arc;
 
-use pkce_tutor::flow::{AttackRecord, Flow, Stage, StageRecord};
+use pkce_tutor::flow::{AttackRecord, Flow, Stage, StageRecord, StepRecord};
 use pkce_tutor::lessons::LessonSet;
+use pkce_tutor::record::PlannedRequest;
 use pkce_tutor::server::{ServerEvent, StoredCode};
 use pkce_tutor::tui::{self, Action, App, Config, RunEvent, ThemeName};
 use pkce_tutor::wire::{Exchange, Param};
@@ -69,16 +70,14 @@ fn pin(event: RunEvent, port: &mut Option<String>) -> RunEvent {
         RunEvent::Started {
             mut issuer,
             mut setup,
-            mut setup_events,
         } => {
             fix(&mut issuer);
-            setup.iter_mut().for_each(|e| exchange(e, &fix));
-            setup_events.iter_mut().for_each(|e| server_event(e, &fix));
-            RunEvent::Started {
-                issuer,
-                setup,
-                setup_events,
-            }
+            setup.iter_mut().for_each(|s| step(s, &fix));
+            RunEvent::Started { issuer, setup }
+        }
+        RunEvent::Planned(Some(mut plan)) => {
+            planned(&mut plan.request, &fix);
+            RunEvent::Planned(Some(plan))
         }
         RunEvent::Stage(mut record) => {
             stage(&mut record, &fix);
@@ -148,16 +147,40 @@ fn stage(r: &mut StageRecord, fix: &impl Fn(&mut String)) {
     opt(&mut c.authorization_url, fix);
     opt(&mut c.iss, fix);
     opt(&mut c.error, fix);
-    r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
-    r.server_events
-        .iter_mut()
-        .for_each(|e| server_event(e, fix));
+    r.steps.iter_mut().for_each(|s| step(s, fix));
 }
 
 fn attack(r: &mut AttackRecord, fix: &impl Fn(&mut String)) {
     exchange(&mut r.decisive, fix);
-    r.exchanges.iter_mut().for_each(|e| exchange(e, fix));
-    r.server_events
+    r.steps.iter_mut().for_each(|s| step(s, fix));
+}
+
+fn planned(p: &mut PlannedRequest, fix: &impl Fn(&mut String)) {
+    fix(&mut p.url);
+    params(&mut p.params, fix);
+    for (_, v) in &mut p.fixed_headers {
+        fix(v);
+    }
+}
+
+fn step(s: &mut StepRecord, fix: &impl Fn(&mut String)) {
+    if let Some(p) = &mut s.planned {
+        planned(p, fix);
+    }
+    for a in &mut s.amendments {
+        opt(&mut a.from, fix);
+        opt(&mut a.to, fix);
+    }
+    if let Some(e) = &mut s.exchange {
+        exchange(e, fix);
+    }
+    if let Some(head) = &mut s.received {
+        fix(&mut head.target);
+        for (_, v) in &mut head.headers {
+            fix(v);
+        }
+    }
+    s.server_events
         .iter_mut()
         .for_each(|e| server_event(e, fix));
 }

@@ -1,10 +1,59 @@
 //! What the server reports about itself: what it received, what it stored and
-//! what it computed. The flow engine collects these into its stage records, so
-//! the SERVER pane shows the server's own values, never a recomputation.
+//! what it computed, each report naming the request it belongs to. The flow
+//! engine files the reports of its own requests into their step records, so
+//! the SERVER pane shows the server's own values, never a recomputation;
+//! reports of requests it did not send are external (curl from another
+//! terminal) and kept apart.
 
 use serde::Serialize;
 
 use crate::wire::Param;
+
+/// The number the server gives each request it reads, in arrival order,
+/// also sent back in the response's `x-request-id` header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RequestId(pub u64);
+
+/// The header that carries a [`RequestId`] in every response.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// One report of the server, about one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerReport {
+    /// The request it is about.
+    pub request: RequestId,
+    /// What happened.
+    pub report: Report,
+}
+
+/// What the server reports about a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    /// The request line and headers arrived.
+    Head(RequestHead),
+    /// A handler did something.
+    Event(ServerEvent),
+    /// The response left with this status.
+    Answered {
+        /// The HTTP status.
+        status: u16,
+    },
+}
+
+/// A request line and its headers as the server read them from the socket:
+/// every header the client's HTTP stack sent, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestHead {
+    /// `GET`, `POST`.
+    pub method: String,
+    /// The origin-form target, path and query (`/authorize?…`).
+    pub target: String,
+    /// `HTTP/1.1`.
+    pub version: String,
+    /// Header names (lower-case) and values, in the order received.
+    pub headers: Vec<(String, String)>,
+}
 
 /// One thing the authorization server did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +66,7 @@ pub enum ServerEvent {
         /// The path, e.g. `/token`.
         path: String,
         /// The decoded parameters.
-        #[serde(serialize_with = "crate::server::event::params_as_pairs")]
+        #[serde(serialize_with = "params_as_pairs")]
         params: Vec<Param>,
     },
     /// A client registered itself (RFC 7591).
@@ -143,7 +192,7 @@ pub enum PkceVerdict {
     NotUsed,
 }
 
-pub(crate) fn params_as_pairs<S: serde::Serializer>(
+fn params_as_pairs<S: serde::Serializer>(
     params: &[Param],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

@@ -1,11 +1,7 @@
-//! The records the flow engine produces: plain data that the TUI, `render`
-//! and `transcript` draw from. Everything in them was either sent or received
-//! on the wire, computed by the client, or reported by the server itself.
+//! The names of what runs: the flow, the attack, the six stages and their
+//! titles. Plain data, shared by the engine, the views and the transcripts.
 
 use serde::Serialize;
-
-use crate::server::ServerEvent;
-use crate::wire::Exchange;
 
 /// Which flow runs: with PKCE, or the plain code flow of Step 04.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -145,112 +141,5 @@ impl Stage {
                 "The server issues tokens to whoever presents the code"
             }
         }
-    }
-}
-
-/// What the client holds after a stage; cumulative, so later stages repeat
-/// earlier values. Absent values are left out of transcripts.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ClientValues {
-    /// The 32 random octets behind the verifier, in grouped hex.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub random_octets_hex: Option<String>,
-    /// The `code_verifier` (RFC 7636 §4.1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_verifier: Option<String>,
-    /// `SHA256(code_verifier)` in grouped hex, as the client computed it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256_hex: Option<String>,
-    /// The `code_challenge` (RFC 7636 §4.2).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_challenge: Option<String>,
-    /// Always `S256` when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_challenge_method: Option<String>,
-    /// The client's registered identifier.
-    pub client_id: String,
-    /// The registered redirect URI.
-    pub redirect_uri: String,
-    /// The resource the token is for (RFC 8707).
-    pub resource: String,
-    /// The `state` sent with the authorization request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The full authorization URL the browser opens.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authorization_url: Option<String>,
-    /// The code received on the redirect.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The `iss` received on the redirect (RFC 9207).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iss: Option<String>,
-    /// The access token, once issued.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<String>,
-    /// The OAuth error the client got instead, if a step was refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// One stage as it really happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StageRecord {
-    /// The flow this stage belongs to.
-    pub flow: Flow,
-    /// Which stage.
-    pub stage: Stage,
-    /// What the client holds after it.
-    pub client: ClientValues,
-    /// The HTTP exchanges the stage performed, in order.
-    pub exchanges: Vec<Exchange>,
-    /// What the server reported while handling them, in order.
-    pub server_events: Vec<ServerEvent>,
-}
-
-/// An attack as it really happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AttackRecord {
-    /// Which attack.
-    pub attack: Attack,
-    /// The flow it was played against.
-    pub flow: Flow,
-    /// The decisive exchange: the attacker's request and the server's answer.
-    pub decisive: Exchange,
-    /// Every exchange of the attack, the decisive one included, in order.
-    pub exchanges: Vec<Exchange>,
-    /// What the server reported meanwhile.
-    pub server_events: Vec<ServerEvent>,
-    /// Whether the attacker obtained an access token.
-    pub succeeded: bool,
-    /// The access token the attacker obtained, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stolen_access_token: Option<String>,
-}
-
-/// A whole run: the setup (discovery and registration, Step 03), the six
-/// stages, and the attack if one was played.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Trace {
-    /// The flow.
-    pub flow: Flow,
-    /// The seed, if the run was seeded.
-    pub seed: Option<u64>,
-    /// The server's issuer URL, `http://127.0.0.1:<port>`.
-    pub issuer: String,
-    /// Discovery (RFC 8414) and registration (RFC 7591).
-    pub setup: Vec<Exchange>,
-    /// What the server reported during the setup (the client it registered).
-    pub setup_events: Vec<ServerEvent>,
-    /// The six stages.
-    pub stages: Vec<StageRecord>,
-    /// The attack, if one was played.
-    pub attack: Option<AttackRecord>,
-}
-
-impl Trace {
-    /// The record of a stage, if it has run.
-    pub fn stage(&self, stage: Stage) -> Option<&StageRecord> {
-        self.stages.iter().find(|r| r.stage == stage)
     }
 }

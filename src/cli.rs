@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::flow::{Attack, Flow, Stage};
+use crate::flow::{Attack, Edit, Flow, Stage};
 use crate::server::PkcePolicy;
 use crate::tui::ThemeName;
 
@@ -67,6 +67,76 @@ fn parse_stage(text: &str) -> Result<Stage, String> {
         .ok_or_else(|| format!("the stage is a number from 1 to 6, not {text:?}"))
 }
 
+/// Parses `STAGE:REST` where STAGE is a stage whose request can be amended
+/// from the command line: 3 (the authorization request) or 5 (the token
+/// request).
+fn amended_stage<'a>(option: &str, text: &'a str) -> Result<(Stage, &'a str), String> {
+    let (stage, rest) = text.split_once(':').ok_or_else(|| {
+        format!("{option} takes STAGE:PARAM (e.g. 5:code_verifier), and {text:?} has no ':'")
+    })?;
+    let stage = match stage {
+        "3" => Stage::AuthorizationRequest,
+        "5" => Stage::TokenRequest,
+        other => {
+            return Err(format!(
+                "{option}: the stage is 3 (authorization request) or 5 (token request), not {other:?}"
+            ));
+        }
+    };
+    Ok((stage, rest))
+}
+
+/// Parses `--set STAGE:PARAM=VALUE` (split at the first `=`).
+fn parse_set(text: &str) -> Result<(Stage, Edit), String> {
+    let (stage, rest) = amended_stage("--set", text)?;
+    let (param, value) = rest.split_once('=').ok_or_else(|| {
+        format!("--set takes STAGE:PARAM=VALUE (e.g. 5:code_verifier=abc), and {text:?} has no '='")
+    })?;
+    if param.is_empty() {
+        return Err(format!("--set {text:?} names no parameter before '='"));
+    }
+    Ok((
+        stage,
+        Edit::Set {
+            param: param.to_owned(),
+            value: value.to_owned(),
+        },
+    ))
+}
+
+/// Parses `--drop STAGE:PARAM`.
+fn parse_drop(text: &str) -> Result<(Stage, Edit), String> {
+    let (stage, param) = amended_stage("--drop", text)?;
+    if param.is_empty() {
+        return Err(format!("--drop {text:?} names no parameter after ':'"));
+    }
+    Ok((
+        stage,
+        Edit::Drop {
+            param: param.to_owned(),
+        },
+    ))
+}
+
+/// Amending the requests of a run from the command line.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AmendArgs {
+    /// Send the request of stage 3 or 5 with PARAM set to VALUE (added if the
+    /// request lacks it); the last --set of a parameter wins.
+    #[arg(long = "set", value_name = "STAGE:PARAM=VALUE", value_parser = parse_set)]
+    pub set: Vec<(Stage, Edit)>,
+    /// Send the request of stage 3 or 5 without PARAM (applied after --set).
+    #[arg(long = "drop", value_name = "STAGE:PARAM", value_parser = parse_drop)]
+    pub drop: Vec<(Stage, Edit)>,
+}
+
+impl AmendArgs {
+    /// The edits in the order they apply: every --set, then every --drop.
+    pub fn edits(&self) -> Vec<(Stage, Edit)> {
+        self.set.iter().chain(&self.drop).cloned().collect()
+    }
+}
+
 /// Options of the tutorial.
 #[derive(Debug, Args, Clone)]
 pub struct TourArgs {
@@ -91,6 +161,13 @@ pub struct TourArgs {
     /// Show the instructor notes of each lesson.
     #[arg(long)]
     pub notes: bool,
+    /// Serve the flow on this port of 127.0.0.1 (other runs take the next
+    /// ports), so an audience can reach a fixed address.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Amendments of the requests.
+    #[command(flatten)]
+    pub amend: AmendArgs,
 }
 
 /// Options of `serve`.
@@ -154,6 +231,12 @@ pub struct TranscriptArgs {
     /// Load the lessons from this directory (Markdown format).
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
+    /// Serve the flow on this port of 127.0.0.1.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Amendments of the requests.
+    #[command(flatten)]
+    pub amend: AmendArgs,
 }
 
 /// Parses `WxH`.
@@ -194,6 +277,16 @@ pub struct RenderArgs {
     /// Colours (the text output carries no colour; kept for parity).
     #[arg(long, value_enum)]
     pub theme: Option<ThemeName>,
+    /// Serve the flow on this port of 127.0.0.1 (other runs take the next
+    /// ports): with --seed the output is the same on every run.
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Draw the wire view: the raw HTTP of the stage.
+    #[arg(long)]
+    pub wire: bool,
+    /// Amendments of the requests.
+    #[command(flatten)]
+    pub amend: AmendArgs,
 }
 
 #[cfg(test)]
@@ -213,5 +306,37 @@ mod tests {
         assert!(parse_size("0x24").is_err());
         assert_eq!(parse_stage("6"), Ok(Stage::Verification));
         assert!(parse_stage("7").is_err());
+    }
+
+    #[test]
+    fn amendments_parse_and_name_the_problem() {
+        assert_eq!(
+            parse_set("5:code_verifier=a=b"),
+            Ok((
+                Stage::TokenRequest,
+                Edit::Set {
+                    param: "code_verifier".into(),
+                    value: "a=b".into()
+                }
+            ))
+        );
+        assert_eq!(
+            parse_drop("3:code_challenge"),
+            Ok((
+                Stage::AuthorizationRequest,
+                Edit::Drop {
+                    param: "code_challenge".into()
+                }
+            ))
+        );
+        assert!(
+            parse_set("4:code=x")
+                .unwrap_err()
+                .contains("3 (authorization request) or 5")
+        );
+        assert!(parse_set("5code=x").unwrap_err().contains("no ':'"));
+        assert!(parse_set("5:code").unwrap_err().contains("no '='"));
+        assert!(parse_set("5:=x").unwrap_err().contains("no parameter"));
+        assert!(parse_drop("5:").unwrap_err().contains("no parameter"));
     }
 }

@@ -222,11 +222,14 @@ fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
     let scenario = Scenario {
         attack: args.attack,
         seed: args.seed,
+        edits: args.amend.edits(),
+        port: args.port,
         ..Scenario::new(args.flow)
     };
     let trace = runtime()?
-        .block_on(run_flow(scenario))
+        .block_on(run_flow(scenario.clone()))
         .map_err(anyhow::Error::from)?;
+    warn_of_idle_drops(&scenario, &trace);
     let output = match args.format {
         Format::Text => transcript::to_text(&trace),
         Format::Json => transcript::to_json(&trace),
@@ -239,6 +242,33 @@ fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
         println!();
     }
     Ok(())
+}
+
+/// A `--drop` of a parameter the planned request did not carry changed
+/// nothing: say so on stderr (the run went on untouched).
+fn warn_of_idle_drops(scenario: &Scenario, trace: &crate::flow::Trace) {
+    for (stage, edit) in &scenario.edits {
+        let crate::flow::Edit::Drop { param } = edit else {
+            continue;
+        };
+        let planned = trace
+            .reached(*stage)
+            .and_then(|r| r.http_step())
+            .and_then(|s| s.planned.as_ref());
+        match planned {
+            Some(planned) if planned.param(param).is_none() => eprintln!(
+                "pkce-tutor: warning: --drop {}:{param}: the request of stage {} carries no {param}; nothing dropped",
+                stage.number(),
+                stage.number()
+            ),
+            None => eprintln!(
+                "pkce-tutor: warning: --drop {}:{param}: stage {} was not reached; nothing dropped",
+                stage.number(),
+                stage.number()
+            ),
+            Some(_) => {}
+        }
+    }
 }
 
 fn lessons_check(dir: &Path) -> ExitCode {

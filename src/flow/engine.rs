@@ -96,11 +96,7 @@ impl Engine {
             ..ServerConfig::default()
         };
         let server = match scenario.port {
-            Some(port) => {
-                let listener =
-                    tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await?;
-                server::spawn(listener, config).await?
-            }
+            Some(port) => server::spawn(bind_pinned(port).await?, config).await?,
             None => server::spawn_loopback(config).await?,
         };
         let rng = match scenario.seed {
@@ -297,6 +293,22 @@ impl Engine {
         match self.planned.take() {
             Some(plan) if plan.stage == stage => Ok(Some(plan)),
             _ => self.make_plan(stage),
+        }
+    }
+}
+
+/// Binds a pinned port of 127.0.0.1. A restart (`R`) binds the port of the
+/// run it replaces, whose server may take a moment to let it go: retry for
+/// up to a second before giving up.
+async fn bind_pinned(port: u16) -> std::io::Result<tokio::net::TcpListener> {
+    let mut attempts = 0;
+    loop {
+        match tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).await {
+            Err(error) if error.kind() == std::io::ErrorKind::AddrInUse && attempts < 40 => {
+                attempts += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            result => return result,
         }
     }
 }

@@ -15,6 +15,7 @@
 //! stage = 2            # 1 to 6; absent for intro, summary and attacks
 //! flow = "pkce"        # "pkce", "plain" (Step 04) or "both"
 //! attack = "interception"   # only in an attack lesson: "interception" | "downgrade"
+//! experiment = "flip-verifier"  # only in an experiment lesson, with its stage
 //! notes = "For the instructor, shown with --notes."
 //! +++
 //! `code_challenge` = `{{code_challenge}}` (RFC 7636 §4.2)
@@ -24,6 +25,10 @@
 //! `attack-interception` (with `attack = "interception"`) and
 //! `attack-downgrade` (with `attack = "downgrade"`), and exactly one lesson
 //! for each of the six stages of each flow (a `both` lesson counts for both).
+//! An experiment lesson (`experiment = "<id>"`, one per quick experiment,
+//! optional in a `--lessons` directory) explains the server's answer to that
+//! experiment; it names the stage whose request the experiment changes and
+//! may use the placeholders of that stage.
 //!
 //! # Placeholders
 //! `{{name}}` is replaced by a value of the run, and must stand inside inline
@@ -82,7 +87,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::flow::{Attack, Flow, Stage, Trace};
+use crate::flow::{Attack, Experiment, Flow, Stage, Trace};
 
 pub use placeholder::Placeholder;
 
@@ -170,6 +175,9 @@ pub struct Lesson {
     pub flow: LessonFlow,
     /// The attack it explains, for the attack lab.
     pub attack: Option<Attack>,
+    /// The quick experiment whose result it explains; such a lesson is
+    /// shown after the experiment, not as its stage's lesson.
+    pub experiment: Option<Experiment>,
     /// Notes for the instructor (shown with `--notes`).
     pub notes: Option<String>,
     /// The Markdown text, placeholders unfilled.
@@ -307,7 +315,14 @@ impl LessonSet {
     pub fn for_stage(&self, flow: Flow, stage: Stage) -> Option<&Lesson> {
         self.lessons
             .iter()
-            .find(|l| l.stage == Some(stage) && l.flow.covers(flow))
+            .find(|l| l.stage == Some(stage) && l.flow.covers(flow) && l.experiment.is_none())
+    }
+
+    /// The lesson that explains the result of a quick experiment in `flow`.
+    pub fn for_experiment(&self, flow: Flow, experiment: Experiment) -> Option<&Lesson> {
+        self.lessons
+            .iter()
+            .find(|l| l.experiment == Some(experiment) && l.flow.covers(flow))
     }
 
     /// The lesson with that id: `intro`, `summary`, `attack-interception`,
@@ -391,7 +406,7 @@ fn check_set(lessons: &[Lesson], dir: &Path) -> Vec<LessonError> {
         } else {
             ids.insert(&lesson.id, lesson);
         }
-        if let Some(stage) = lesson.stage {
+        if let Some(stage) = lesson.stage.filter(|_| lesson.experiment.is_none()) {
             for &flow in lesson.flow.flows() {
                 if let Some(first) = screens.get(&(flow, stage)) {
                     errors.push(LessonError::new(

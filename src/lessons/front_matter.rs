@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Lesson, LessonError, LessonFlow};
-use crate::flow::{Attack, Stage};
+use crate::flow::{Attack, Experiment, Stage};
 
 const FENCE: &str = "+++";
 
@@ -22,6 +22,7 @@ struct Raw {
     stage: Option<Spanned<i64>>,
     flow: Spanned<String>,
     attack: Option<Spanned<String>>,
+    experiment: Option<Spanned<String>>,
     notes: Option<String>,
 }
 
@@ -149,6 +150,41 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
             "an attack lesson has no `stage` (the attack is played after stage 4)",
         ));
     }
+    let experiment = match &raw.experiment {
+        None => None,
+        Some(e) => {
+            let line = at(Some(e.span()));
+            match Experiment::from_id(e.get_ref()) {
+                None => {
+                    let known: Vec<&str> = Experiment::ALL.iter().map(|x| x.id()).collect();
+                    errors.push(LessonError::new(
+                        file,
+                        line,
+                        format!(
+                            "`experiment` must be one of {}, found {:?}",
+                            known.join(", "),
+                            e.get_ref()
+                        ),
+                    ));
+                    None
+                }
+                Some(x) if stage.is_some_and(|s| s != x.stage()) || raw.stage.is_none() => {
+                    errors.push(LessonError::new(
+                        file,
+                        line,
+                        format!(
+                            "experiment {:?} changes the request of stage {}: the lesson needs `stage = {}`",
+                            x.id(),
+                            x.stage().number(),
+                            x.stage().number()
+                        ),
+                    ));
+                    None
+                }
+                Some(x) => Some(x),
+            }
+        }
+    };
     if body.trim().is_empty() {
         errors.push(LessonError::new(
             file,
@@ -163,6 +199,7 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
             stage,
             flow,
             attack,
+            experiment,
             notes: raw
                 .notes
                 .map(|n| n.trim().to_owned())

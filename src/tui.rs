@@ -10,10 +10,9 @@
 
 mod app;
 mod attack_lab;
-mod content;
+mod client_pane;
 mod contrast;
 mod event_loop;
-mod events;
 mod help;
 mod keymap;
 mod lesson;
@@ -21,6 +20,7 @@ pub mod markdown;
 mod pane;
 mod rows;
 mod sequence;
+mod server_pane;
 mod stage_bar;
 mod theme;
 mod too_small;

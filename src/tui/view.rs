@@ -10,10 +10,10 @@ use ratatui::widgets::{Block, Widget};
 use crate::flow::Stage;
 
 use super::app::{App, Mode, RunKey};
-use super::content::{client_items, pending};
-use super::events::server_items;
+use super::client_pane::{client_items, pending};
 use super::pane::Pane;
 use super::rows::Item;
+use super::server_pane::server_items;
 use super::{attack_lab, contrast, help, lesson, sequence, stage_bar, too_small};
 
 /// Draws the screen into `buf`.

@@ -17,7 +17,7 @@ const KEYS: &[(&str, &str)] = &[
     ("r", "restart with fresh values"),
     ("PgUp PgDn", "scroll the lesson (or the columns)"),
     ("?", "this help"),
-    ("Esc", "close what is open; quit from the main screen"),
+    ("Esc", "close what is open (never quits)"),
     ("q Ctrl-C", "quit"),
 ];
 

@@ -29,7 +29,7 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::PageUp => Action::ScrollUp,
         KeyCode::PageDown => Action::ScrollDown,
-        KeyCode::Esc => Action::Back,
+        KeyCode::Esc => Action::Close,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
     };
@@ -70,7 +70,7 @@ mod tests {
             keymap(press(KeyCode::Char('c'))),
             Some(Action::ToggleContrast)
         );
-        assert_eq!(keymap(press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(keymap(press(KeyCode::Esc)), Some(Action::Close));
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! the same screens into a `TestBackend` and returns them as text.
 //!
 //! Layout of the module (STYLE.md): [`App`] is the state and its `update`;
-//! [`keymap`] turns keys into [`Action`]s; `view` draws the screen as a pure
+//! `keys` is the one table of keys, which [`keymap`] turns into [`Action`]s
+//! and the help and the footer list; `view` draws the screen as a pure
 //! function of the app, one file per part of it (stage bar, client and
-//! server panes, sequence strip, lesson, contrast, attack lab, help,
+//! server panes, sequence strip, lesson, contrast, attack lab, help, footer,
 //! too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
@@ -13,8 +14,10 @@ mod attack_lab;
 mod client_pane;
 mod contrast;
 mod event_loop;
+mod footer;
 mod help;
 mod keymap;
+mod keys;
 mod lesson;
 pub mod markdown;
 mod pane;

@@ -2,25 +2,28 @@
 //! the same screens into a `TestBackend` and returns them as text.
 //!
 //! Layout of the module (STYLE.md): [`App`] is the state and its `update`;
-//! [`keymap`] turns keys into [`Action`]s; `view` draws the screen as a pure
+//! `keys` is the one table of keys, which [`keymap`] turns into [`Action`]s
+//! and the help and the footer list; `view` draws the screen as a pure
 //! function of the app, one file per part of it (stage bar, client and
-//! server panes, sequence strip, lesson, contrast, attack lab, help,
+//! server panes, sequence strip, lesson, contrast, attack lab, help, footer,
 //! too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
 mod app;
 mod attack_lab;
-mod content;
+mod client_pane;
 mod contrast;
 mod event_loop;
-mod events;
+mod footer;
 mod help;
 mod keymap;
+mod keys;
 mod lesson;
 pub mod markdown;
 mod pane;
 mod rows;
 mod sequence;
+mod server_pane;
 mod stage_bar;
 mod theme;
 mod too_small;

@@ -52,15 +52,20 @@ async fn next_five_times_contrast_attack_help_quit() {
     app.update(Action::ToggleHelp);
     assert!(app.help);
     assert!(screen_text(&app, 80, 24).contains("Help"));
-    app.update(Action::Back);
+    app.update(Action::Close);
     assert!(
         !app.help && app.mode == Mode::AttackLab && !app.quit,
         "Esc closes the overlay first"
     );
-    app.update(Action::Back);
+    app.update(Action::Close);
     assert!(
         app.mode == Mode::Stepping && !app.quit,
         "then the attack lab"
+    );
+    app.update(Action::Close);
+    assert!(
+        app.mode == Mode::Stepping && !app.quit,
+        "and on the main screen it does nothing: Esc never quits"
     );
 
     app.update(Action::Quit);

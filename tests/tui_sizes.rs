@@ -26,7 +26,7 @@ async fn every_stage_at_every_size() {
                 app.update(match mode {
                     Mode::Contrast => Action::ToggleContrast,
                     Mode::AttackLab => Action::ToggleAttack,
-                    Mode::Stepping => Action::Back,
+                    Mode::Stepping => Action::Close,
                 });
             }
             for stage in Stage::ALL {

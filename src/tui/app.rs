@@ -46,8 +46,10 @@ pub enum Action {
     ToggleAttack,
     /// Toggle the help overlay.
     ToggleHelp,
-    /// Close what is open, or quit from the main screen (Esc).
-    Back,
+    /// Close what is open: the help, else the contrast or the attack lab.
+    /// On the main screen it does nothing: Esc never quits (DESIGN v2),
+    /// only [`Action::Quit`] does.
+    Close,
     /// Quit.
     Quit,
     /// Restart every flow with fresh values.
@@ -282,13 +284,11 @@ impl App {
             Action::ToggleContrast => self.toggle_mode(Mode::Contrast),
             Action::ToggleAttack => self.toggle_mode(Mode::AttackLab),
             Action::ToggleHelp => self.help = !self.help,
-            Action::Back => {
+            Action::Close => {
                 if self.help {
                     self.help = false;
                 } else if self.mode != Mode::Stepping {
                     self.set_mode(Mode::Stepping);
-                } else {
-                    self.quit = true;
                 }
             }
             Action::Quit => self.quit = true,

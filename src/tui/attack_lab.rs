@@ -13,10 +13,10 @@ use crate::flow::{Flow, Stage};
 use crate::record::ServerEvent;
 
 use super::app::{App, RunKey};
-use super::content::{pending, request_items, response_items};
-use super::events::event_items;
+use super::client_pane::{pending, request_items, response_items};
 use super::pane::Pane;
 use super::rows::{Item, Tone};
+use super::server_pane::event_items;
 
 /// The items of one column.
 pub fn column(app: &App, flow: Flow) -> Vec<Item> {

@@ -11,10 +11,10 @@ use ratatui::widgets::Widget;
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, RunKey};
-use super::content::{client_items, pending};
-use super::events::server_items;
+use super::client_pane::{client_items, pending};
 use super::pane::Pane;
 use super::rows::{Item, Mark, Tone};
+use super::server_pane::server_items;
 
 /// The CLIENT and SERVER items of one flow.
 type Sides = (Vec<Item>, Vec<Item>);

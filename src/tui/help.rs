@@ -1,4 +1,5 @@
-//! The help overlay (?): every key, and how to read the screen.
+//! The help overlay (?): every key (from the key table), and how to read
+//! the screen.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -6,20 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::app::App;
+use super::keys;
 use super::rows::wrap_styled;
-
-const KEYS: &[(&str, &str)] = &[
-    ("→ l Space n", "next stage"),
-    ("← h p", "previous stage"),
-    ("1 … 6", "jump to a stage"),
-    ("c", "contrast: the plain Step 04 flow beside PKCE"),
-    ("a", "attack lab: the interception replay, both flows"),
-    ("r", "restart with fresh values"),
-    ("PgUp PgDn", "scroll the lesson (or the columns)"),
-    ("?", "this help"),
-    ("Esc", "close what is open; quit from the main screen"),
-    ("q Ctrl-C", "quit"),
-];
 
 const LEGEND: &[(&str, &str)] = &[
     ("+", "added by PKCE over Step 04 (or only this side has it)"),
@@ -38,7 +27,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             Span::styled(what.to_owned(), theme.value),
         ])
     };
-    lines.extend(KEYS.iter().map(|(k, w)| entry(k, w)));
+    lines.extend(keys::help_entries().iter().map(|(k, w)| entry(k, w)));
     lines.push(Line::default());
     lines.push(Line::styled("Reading the screen", theme.heading));
     lines.extend(LEGEND.iter().map(|(k, w)| entry(k, w)));

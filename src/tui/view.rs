@@ -10,11 +10,11 @@ use ratatui::widgets::{Block, Widget};
 use crate::flow::Stage;
 
 use super::app::{App, Mode, RunKey};
-use super::content::{client_items, pending};
-use super::events::server_items;
+use super::client_pane::{client_items, pending};
 use super::pane::Pane;
 use super::rows::Item;
-use super::{attack_lab, contrast, help, lesson, sequence, stage_bar, too_small};
+use super::server_pane::server_items;
+use super::{attack_lab, contrast, footer, help, lesson, sequence, stage_bar, too_small};
 
 /// Draws the screen into `buf`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
@@ -31,7 +31,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     ])
     .areas(area);
     stage_bar::render(app, top, buf);
-    stage_bar::render_footer(app, footer, buf);
+    footer::render(app, footer, buf);
     match app.mode {
         Mode::Stepping => render_stepping(app, body, buf),
         Mode::Contrast => {

@@ -1,19 +1,20 @@
-//! What the SERVER side lists, built only from the server's own events: the
-//! request it received, the record it stored with the code, its PKCE
-//! recomputation and verdict, the token it issued. The code's time left is
-//! the recorded lifetime minus the time since the UI received it.
+//! The SERVER pane: what the server side lists, built only from the
+//! server's own events: the request it received, the record it stored with
+//! the code, its PKCE recomputation and verdict, the token it issued. The
+//! code's time left is the recorded lifetime minus the time since the UI
+//! received it.
 
 use crate::flow::{Flow, Stage};
 use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
-use super::content::{param_items, pkce_mark};
+use super::client_pane::{param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
 pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
     if run.stage(stage).is_none() {
-        return super::content::pending(Some(run));
+        return super::client_pane::pending(Some(run));
     }
     let mut items = Vec::new();
     if stage < Stage::AuthorizationRequest {

@@ -1,8 +1,8 @@
-//! What the CLIENT side lists at each stage, built from the recorded
-//! [`StageRecord`]: the values the client holds and the HTTP exchanges as
-//! they crossed the wire, parameters decoded one per line, the ones PKCE adds
-//! over Step 04 marked `+`. Nothing is recomputed here: every value shown is
-//! a recorded one.
+//! The CLIENT pane: what the client side lists at each stage, built from
+//! the recorded [`StageRecord`]: the values the client holds and the HTTP
+//! exchanges as they crossed the wire, parameters decoded one per line, the
+//! ones PKCE adds over Step 04 marked `+`. Nothing is recomputed here: every
+//! value shown is a recorded one.
 
 use crate::flow::{Flow, Stage, StageRecord};
 use crate::wire::{Exchange, HttpRequest, HttpResponse, Param};

@@ -74,14 +74,24 @@
 //! | `attack_code_verifier` | interception | downgrade | the verifier presented: invented by the interceptor, or the victim's own with the injected code |
 //! | `stolen_access_token` | – | interception | the token the attacker obtained |
 //!
+//! # Checkpoints
+//! The `checkpoints/` subdirectory holds the checkpoints (see
+//! [`Checkpoint`] for their format): loaded with the lessons by
+//! [`LessonSet::load`] and checked by [`check_dir`], and optional, so a
+//! directory without it is a set with no checkpoints. The built-in set has
+//! them all ([`LessonSet::checkpoints`]).
+//!
 //! # Errors
 //! Every problem is a [`LessonError`] naming the file and the line
 //! (`FILE:LINE: message`); line 0 stands for the directory as a whole (a
 //! missing lesson) and is displayed as `DIR:0: message`.
 
 mod builtin;
+mod checkpoint;
 mod front_matter;
 mod placeholder;
+mod plain_text;
+mod screen;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -89,7 +99,12 @@ use std::path::{Path, PathBuf};
 
 use crate::flow::{Attack, Experiment, Flow, Stage, Trace};
 
+pub use checkpoint::{
+    Checkpoint, CheckpointSet, Feedback, Letter, Place, PredictedRun, Prediction, When,
+};
 pub use placeholder::Placeholder;
+pub use plain_text::plain_text;
+pub use screen::Screen;
 
 /// The flows a lesson belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -254,23 +269,33 @@ impl Lesson {
     }
 }
 
-/// A complete, valid set of lessons.
+/// A complete, valid set of lessons, with its checkpoints.
 #[derive(Debug, Clone)]
 pub struct LessonSet {
     lessons: Vec<Lesson>,
+    checkpoints: CheckpointSet,
 }
 
 impl LessonSet {
-    /// The lessons compiled into the binary from `lessons/`.
+    /// The lessons compiled into the binary from `lessons/`, with the
+    /// checkpoints of `lessons/checkpoints/`.
     ///
     /// # Panics
     /// If the built-in files are invalid, which the test suite rules out.
     pub fn builtin() -> LessonSet {
-        let files = builtin::FILES
-            .iter()
-            .map(|(name, text)| (Path::new("lessons").join(name), (*text).to_owned()))
-            .collect();
-        match Self::from_files(files, Path::new("lessons")) {
+        let named = |dir: &Path, files: &[(&str, &str)]| -> Vec<(PathBuf, String)> {
+            files
+                .iter()
+                .map(|(name, text)| (dir.join(name), (*text).to_owned()))
+                .collect()
+        };
+        let dir = Path::new("lessons");
+        let set = Self::from_dir_files(
+            named(dir, builtin::FILES),
+            named(&dir.join(CHECKPOINTS_DIR), builtin::CHECKPOINTS),
+            dir,
+        );
+        match set {
             Ok(set) => set,
             Err(errors) => {
                 let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -279,16 +304,44 @@ impl LessonSet {
         }
     }
 
-    /// Loads and validates every `*.md` file of `dir`.
+    /// Loads and validates every `*.md` file of `dir`, and the checkpoints
+    /// of `dir/checkpoints/` when that directory exists.
     pub fn load(dir: &Path) -> Result<LessonSet, Vec<LessonError>> {
-        let files = read_dir(dir)?;
-        Self::from_files(files, dir)
+        let lessons = read_dir(dir);
+        let checkpoint_dir = dir.join(CHECKPOINTS_DIR);
+        let checkpoints = if checkpoint_dir.is_dir() {
+            read_dir(&checkpoint_dir)
+        } else {
+            Ok(Vec::new())
+        };
+        match (lessons, checkpoints) {
+            (Ok(lessons), Ok(checkpoints)) => Self::from_dir_files(lessons, checkpoints, dir),
+            (lessons, checkpoints) => {
+                let mut errors: Vec<LessonError> = [lessons.err(), checkpoints.err()]
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .collect();
+                sort_errors(&mut errors);
+                Err(errors)
+            }
+        }
     }
 
-    /// Parses and validates files given as `(path, text)`; `dir` names the
-    /// set in errors about missing lessons.
+    /// Parses and validates lesson files given as `(path, text)`, with no
+    /// checkpoints; `dir` names the set in errors about missing lessons.
     pub fn from_files(
         files: Vec<(PathBuf, String)>,
+        dir: &Path,
+    ) -> Result<LessonSet, Vec<LessonError>> {
+        Self::from_dir_files(files, Vec::new(), dir)
+    }
+
+    /// Parses and validates lesson and checkpoint files given as
+    /// `(path, text)`; `dir` names the set in errors about missing lessons.
+    pub fn from_dir_files(
+        files: Vec<(PathBuf, String)>,
+        checkpoint_files: Vec<(PathBuf, String)>,
         dir: &Path,
     ) -> Result<LessonSet, Vec<LessonError>> {
         let mut lessons = Vec::new();
@@ -303,12 +356,23 @@ impl LessonSet {
             }
         }
         errors.extend(check_set(&lessons, dir));
+        let checkpoints = CheckpointSet::from_files(checkpoint_files)
+            .map_err(|mut errs| errors.append(&mut errs))
+            .unwrap_or_default();
         if errors.is_empty() {
-            Ok(LessonSet { lessons })
+            Ok(LessonSet {
+                lessons,
+                checkpoints,
+            })
         } else {
             sort_errors(&mut errors);
             Err(errors)
         }
+    }
+
+    /// The checkpoints (none when the directory has no `checkpoints/`).
+    pub fn checkpoints(&self) -> &CheckpointSet {
+        &self.checkpoints
     }
 
     /// The lesson shown at `stage` of `flow`.
@@ -343,6 +407,9 @@ impl LessonSet {
         &self.lessons
     }
 }
+
+/// The subdirectory of a lesson directory that holds the checkpoints.
+pub const CHECKPOINTS_DIR: &str = "checkpoints";
 
 /// Validates the lesson directory `dir`: every error, sorted by file and line
 /// (empty when the directory is valid).

@@ -9,6 +9,7 @@
 mod event;
 mod label;
 mod oauth_error;
+mod outcome;
 mod step;
 mod trace;
 
@@ -18,5 +19,6 @@ pub use event::{
 };
 pub use label::{Attack, Flow, Stage};
 pub use oauth_error::OAuthErrorCode;
+pub use outcome::Outcome;
 pub use step::{Actor, Amendment, Edit, ParamCarrier, PlannedRequest, StepRecord};
 pub use trace::{AttackRecord, ClientValues, ExternalRequest, StageRecord, Trace};

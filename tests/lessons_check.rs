@@ -97,14 +97,17 @@ fn the_cli_fails_on_a_missing_directory() {
         ));
 }
 
-/// A copy of the built-in lessons in a fresh temporary directory.
+/// A copy of the built-in lesson files (not the checkpoints of
+/// `lessons/checkpoints/`) in a fresh temporary directory.
 fn copy_of_builtin(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pkce-tutor-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     for entry in std::fs::read_dir("lessons").unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
     }
     dir
 }

@@ -47,6 +47,20 @@ pub enum Command {
     },
     /// Print the tutorial's screen for one stage as text.
     Render(RenderArgs),
+    /// Show your saved progress: screens seen, checkpoints answered and
+    /// missed, where the tour resumes.
+    Progress(ProgressArgs),
+}
+
+/// Options of `progress`.
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Forget the saved progress: the next tour starts afresh.
+    #[arg(long)]
+    pub reset: bool,
+    /// Read the checkpoints from this lesson directory.
+    #[arg(long, value_name = "DIR")]
+    pub lessons: Option<PathBuf>,
 }
 
 /// `pkce-tutor lessons …`.
@@ -143,9 +157,10 @@ pub struct TourArgs {
     /// The flow to show first.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,
-    /// The stage to open at (1-6).
-    #[arg(long, value_parser = parse_stage, default_value = "1")]
-    pub stage: Stage,
+    /// The stage to open at (1-6); without it the tour resumes where you
+    /// stopped last time, or opens at stage 1.
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
     /// Derive every random value from this seed (reproducible demos).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -168,6 +183,14 @@ pub struct TourArgs {
     /// Amendments of the requests.
     #[command(flatten)]
     pub amend: AmendArgs,
+    /// The tour as plain lines, for screen readers, dumb terminals and
+    /// pipes: no full-screen display, no drawing characters, no colour; Enter
+    /// for the next screen, p previous, a number to jump, q to quit.
+    #[arg(long)]
+    pub linear: bool,
+    /// Ask no checkpoint questions.
+    #[arg(long)]
+    pub no_checkpoints: bool,
 }
 
 /// Options of `serve`.

@@ -10,12 +10,16 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use crate::cli::{
-    Cli, Command, Format, LessonsCommand, RenderArgs, ServeArgs, TourArgs, TranscriptArgs,
+    Cli, Command, Format, LessonsCommand, ProgressArgs, RenderArgs, ServeArgs, TourArgs,
+    TranscriptArgs,
 };
-use crate::flow::{Scenario, run as run_flow};
-use crate::lessons::{LessonSet, check_dir};
+use crate::flow::{Flow, Scenario, Stage, run as run_flow};
+use crate::lessons::{LessonSet, Screen, check_dir};
+use crate::linear::{self, LinearOptions};
 use crate::pkce::{CodeVerifier, derive_s256};
+use crate::progress::Store;
 use crate::server::{self, ServerConfig};
+use crate::summary::{Summary, resume_stage};
 use crate::transcript;
 use crate::tui::{self, RenderOptions, ThemeName, TourOptions};
 
@@ -33,6 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
             command: LessonsCommand::Check { dir },
         } => return lessons_check(&dir),
         Command::Render(args) => render(args),
+        Command::Progress(args) => return progress(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -113,19 +118,23 @@ fn load_lessons(dir: Option<&Path>) -> Result<Arc<LessonSet>, Refused> {
 }
 
 fn tour(args: TourArgs) -> Result<(), Outcome> {
+    if args.linear {
+        return linear_tour(args);
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(Refused(
             "the tutorial needs a terminal, but stdin or stdout is not a TTY; \
-             try `pkce-tutor transcript` or `pkce-tutor render --stage 1` for text output"
+             try `pkce-tutor tour --linear` for plain lines, or `pkce-tutor transcript` \
+             or `pkce-tutor render --stage 1` for text output"
                 .into(),
         )
         .into());
     }
-    let lessons = load_lessons(args.lessons.as_deref())?;
+    let lessons = tour_lessons(&args)?;
     init_log(args.log.as_deref())?;
     let options = TourOptions {
         flow: args.flow,
-        stage: args.stage,
+        stage: args.stage.unwrap_or(Stage::Verifier),
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),
@@ -133,6 +142,116 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
     };
     runtime()?.block_on(tui::run(options))?;
     Ok(())
+}
+
+/// The tour's lessons, without their checkpoints under `--no-checkpoints`.
+fn tour_lessons(args: &TourArgs) -> Result<Arc<LessonSet>, Refused> {
+    let lessons = load_lessons(args.lessons.as_deref())?;
+    Ok(if args.no_checkpoints {
+        Arc::new(Arc::unwrap_or_clone(lessons).without_checkpoints())
+    } else {
+        lessons
+    })
+}
+
+/// `tour --linear`: plain lines on any terminal or pipe; no TTY needed.
+fn linear_tour(args: TourArgs) -> Result<(), Outcome> {
+    let lessons = tour_lessons(&args)?;
+    init_log(args.log.as_deref())?;
+    let (mut store, warning) = Store::locate();
+    if let Some(warning) = warning {
+        eprintln!("pkce-tutor: warning: {warning}");
+    }
+    let options = LinearOptions {
+        flow: args.flow,
+        stage: args.stage,
+        seed: args.seed,
+        port: args.port,
+        edits: args.amend.edits(),
+        lessons,
+        notes: args.notes,
+    };
+    let runtime = runtime()?;
+    linear::run(
+        &options,
+        &runtime,
+        &mut store,
+        std::io::stdin().lock(),
+        std::io::stdout().lock(),
+        std::io::stderr(),
+    )?;
+    Ok(())
+}
+
+/// `pkce-tutor progress [--reset]`. Trouble with the file is a warning:
+/// showing progress exits 0 regardless; a reset that could not remove the
+/// file exits 1.
+fn progress(args: &ProgressArgs) -> ExitCode {
+    let lessons = match load_lessons(args.lessons.as_deref()) {
+        Ok(lessons) => lessons,
+        Err(Refused(message)) => {
+            eprintln!("pkce-tutor: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let (mut store, warning) = Store::locate();
+    if let Some(warning) = warning {
+        eprintln!("pkce-tutor: warning: {warning}");
+    }
+    let location = store
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "nowhere: no state directory".to_owned());
+    if args.reset {
+        return match store.reset() {
+            Ok(true) => {
+                println!("Progress forgotten ({location}): the next tour starts afresh.");
+                ExitCode::SUCCESS
+            }
+            Ok(false) => {
+                println!("No saved progress to forget ({location}).");
+                ExitCode::SUCCESS
+            }
+            Err(warning) => {
+                eprintln!("pkce-tutor: warning: {warning}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let (progress, warning) = store.load();
+    if let Some(warning) = warning {
+        eprintln!("pkce-tutor: warning: {warning}");
+    }
+    println!("Saved progress: {location}");
+    if progress.is_empty() {
+        println!("Nothing saved yet: the tour starts at stage 1.");
+    } else {
+        let last = progress.last_screen.as_deref().and_then(Screen::from_key);
+        let resume = last
+            .and_then(Screen::flow)
+            .and_then(|flow| resume_stage(&progress, flow).map(|stage| (flow, stage)));
+        match (last, resume) {
+            (_, Some((flow, stage))) => println!(
+                "The tour resumes at stage {} of the {} flow{}.",
+                stage.number(),
+                flow.label(),
+                if flow == Flow::Plain {
+                    " (with --flow plain)"
+                } else {
+                    ""
+                }
+            ),
+            (Some(screen), None) => {
+                println!("You were last on {screen}; the next tour starts at stage 1.");
+            }
+            (None, None) => {}
+        }
+    }
+    print!(
+        "{}",
+        Summary::new(&progress, lessons.checkpoints()).to_text()
+    );
+    ExitCode::SUCCESS
 }
 
 fn serve(args: ServeArgs) -> Result<(), Outcome> {

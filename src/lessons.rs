@@ -375,6 +375,13 @@ impl LessonSet {
         &self.checkpoints
     }
 
+    /// The same lessons with no checkpoints (`--no-checkpoints`): every
+    /// view then simply finds none to ask.
+    pub fn without_checkpoints(mut self) -> LessonSet {
+        self.checkpoints = CheckpointSet::default();
+        self
+    }
+
     /// The lesson shown at `stage` of `flow`.
     pub fn for_stage(&self, flow: Flow, stage: Stage) -> Option<&Lesson> {
         self.lessons

@@ -9,10 +9,13 @@ pub mod client;
 pub mod commands;
 pub mod flow;
 pub mod lessons;
+pub mod linear;
 pub mod pkce;
+pub mod progress;
 pub mod random;
 pub mod record;
 pub mod server;
+pub mod summary;
 pub mod transcript;
 pub mod wire;
 

@@ -120,6 +120,30 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
     Ok(out)
 }
 
+/// One stage as the text transcript prints it, without its heading: the
+/// client's new values, the exchanges and the server's events, each line
+/// starting with `indent`. `None` while the stage has not run. The linear
+/// tour prints each screen with it.
+pub fn stage_text(trace: &Trace, stage: Stage, indent: &str) -> Option<String> {
+    let record = trace.stage(stage)?;
+    let previous = stage.prev().and_then(|s| trace.stage(s));
+    let mut out = String::new();
+    write_stage_body(&mut out, trace, record, previous, indent);
+    Some(out)
+}
+
+/// Discovery and registration (Step 03) as the text transcript prints them.
+pub fn setup_text(trace: &Trace, indent: &str) -> String {
+    let mut out = String::new();
+    for exchange in trace.setup_exchanges() {
+        write_exchange(&mut out, exchange, indent);
+    }
+    for event in trace.setup_events() {
+        let _ = writeln!(out, "{indent}server  {}", describe_event(event));
+    }
+    out
+}
+
 fn write_stage_body(
     out: &mut String,
     trace: &Trace,

@@ -54,11 +54,9 @@ impl Writer {
 
     fn start(&mut self, tag: Tag<'_>) {
         match tag {
-            Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) => {
-                // A paragraph inside a list item continues the item's line.
-                if self.lists.is_empty() {
-                    self.blank();
-                }
+            // A paragraph inside a list item continues the item's line.
+            Tag::Paragraph | Tag::Heading { .. } | Tag::BlockQuote(_) if self.lists.is_empty() => {
+                self.blank();
             }
             Tag::CodeBlock(_) => {
                 self.flush();

@@ -84,7 +84,7 @@ impl Store {
         };
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
-            Err(e) if e.kind() == ErrorKind::NotFound => return (Progress::default(), None),
+            Err(e) if absent(&e) => return (Progress::default(), None),
             Err(e) => {
                 return (
                     Progress::default(),
@@ -150,10 +150,16 @@ impl Store {
         };
         match std::fs::remove_file(path) {
             Ok(()) => Ok(true),
-            Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+            Err(e) if absent(&e) => Ok(false),
             Err(e) => Err(Warning(format!("cannot remove {}: {e}", path.display()))),
         }
     }
+}
+
+/// The file is not there: not found, or a file stands where one of its
+/// directories should be (no progress can be under it).
+fn absent(error: &std::io::Error) -> bool {
+    matches!(error.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory)
 }
 
 fn write_atomically(path: &Path, progress: &Progress) -> std::io::Result<()> {

@@ -46,8 +46,8 @@ pub struct LinearOptions {
     /// The port of the server on 127.0.0.1.
     pub port: Option<u16>,
     /// The learner's amendments of the requests (`--set`, `--drop`); with
-    /// any, no prediction is offered, since the stated answers are about
-    /// the untouched run.
+    /// any, no checkpoint is asked, since their answers are about the
+    /// untouched run.
     pub edits: Vec<(Stage, Edit)>,
     /// The lessons and their checkpoints (none under `--no-checkpoints`).
     pub lessons: Arc<LessonSet>,
@@ -169,6 +169,9 @@ pub fn run(
     };
     let start = options.stage.or(resumed).unwrap_or(Stage::Verifier);
     tour.write(&screen::header(tour.engine.trace()))?;
+    if !options.edits.is_empty() && !options.lessons.checkpoints().is_empty() {
+        tour.write("This run is amended (--set, --drop): no checkpoints, since they are about the untouched run.\n")?;
+    }
     if let Some(stage) = resumed {
         tour.write(&format!(
             "Resuming at stage {} of 6, where you stopped last time (`pkce-tutor progress --reset` forgets it; `--stage 1` starts at the beginning).\n",
@@ -279,8 +282,12 @@ impl<'a, W: Write, E: Write> Tour<'a, W, E> {
 
     /// The question offered at the prompt: first this screen's checkpoints
     /// asked after the reveal, then a prediction about the next stage if it
-    /// has not run yet.
+    /// has not run yet. None in an amended run: the checkpoints are about
+    /// the untouched one.
     fn open_question(&self) -> Option<Question<'a>> {
+        if !self.options.edits.is_empty() {
+            return None;
+        }
         let checkpoints = self.lessons.checkpoints();
         let fresh =
             |c: &&Checkpoint| !self.asked.contains(&c.id) && self.progress.answer(&c.id).is_none();
@@ -292,7 +299,7 @@ impl<'a, W: Write, E: Write> Tour<'a, W, E> {
             return None;
         };
         let next = stage.next()?;
-        if !self.options.edits.is_empty() || self.engine.trace().stage(next).is_some() {
+        if self.engine.trace().stage(next).is_some() {
             return None;
         }
         checkpoints

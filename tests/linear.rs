@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use pkce_tutor::flow::{Flow, Scenario, Stage, run};
+use pkce_tutor::flow::{Edit, Flow, Scenario, Stage, run};
 use pkce_tutor::lessons::LessonSet;
 use pkce_tutor::linear::{self, LinearOptions};
 use pkce_tutor::progress::Store;
@@ -155,6 +155,37 @@ fn without_checkpoints_nothing_is_asked() {
         "{out}"
     );
     assert!(out.contains("No question is open on this screen."), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_amended_run_shows_the_real_refusal_and_asks_nothing() {
+    let dir = temp("amended");
+    let mut store = Store::at(dir.join("progress.json"));
+    let options = LinearOptions {
+        edits: vec![(
+            Stage::TokenRequest,
+            Edit::Drop {
+                param: "code_verifier".into(),
+            },
+        )],
+        ..options(Flow::Pkce)
+    };
+    let (out, _) = tour(&options, &mut store, "4\n\n\nq\n");
+    assert!(out.contains("This run is amended"), "{out}");
+    assert!(
+        !out.contains("Checkpoint:") && !out.contains("predict"),
+        "{out}"
+    );
+    assert!(out.contains("amended code_verifier: "), "{out}");
+    assert!(
+        out.contains("The server answered: a refusal: invalid_request (status 400)."),
+        "{out}"
+    );
+    assert!(
+        out.contains("The server's PKCE verdict: missing_verifier."),
+        "{out}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -134,7 +134,11 @@ fn lesson_text(
         // A value the run did not record (a refused flow): say so rather
         // than stop the tour.
         Err(error) => {
-            let _ = writeln!(out, "(the lesson cannot be shown for this run: {error})");
+            let _ = writeln!(
+                out,
+                "(This lesson names values this run did not produce, since a request was refused or changed earlier: {})",
+                error.message
+            );
         }
     }
     if notes && let Some(notes) = &lesson.notes {

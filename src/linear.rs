@@ -19,6 +19,7 @@
 
 mod ask;
 mod input;
+mod pos;
 mod screen;
 
 use std::collections::HashSet;
@@ -32,6 +33,7 @@ use crate::lessons::{Checkpoint, LessonSet, Screen, When};
 use crate::progress::{Progress, Store, Warning};
 use crate::summary::resume_stage;
 use input::{Input, read_line};
+use pos::Pos;
 
 /// Options of the linear tour.
 #[derive(Debug, Clone)]
@@ -53,56 +55,6 @@ pub struct LinearOptions {
     pub lessons: Arc<LessonSet>,
     /// Print the instructors' notes.
     pub notes: bool,
-}
-
-/// Where the learner is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Pos {
-    Intro,
-    Stage(Stage),
-    Summary,
-}
-
-impl Pos {
-    fn screen(self, flow: Flow) -> Screen {
-        match self {
-            Self::Intro => Screen::Intro,
-            Self::Stage(stage) => Screen::Stage(flow, stage),
-            Self::Summary => Screen::Summary,
-        }
-    }
-
-    fn next(self) -> Option<Self> {
-        match self {
-            Self::Intro => Some(Self::Stage(Stage::Verifier)),
-            Self::Stage(stage) => Some(stage.next().map_or(Self::Summary, Self::Stage)),
-            Self::Summary => None,
-        }
-    }
-
-    fn prev(self) -> Option<Self> {
-        match self {
-            Self::Intro => None,
-            Self::Stage(stage) => Some(stage.prev().map_or(Self::Intro, Self::Stage)),
-            Self::Summary => Some(Self::Stage(Stage::Verification)),
-        }
-    }
-
-    fn from_number(n: u8) -> Option<Self> {
-        match n {
-            0 => Some(Self::Intro),
-            n => Stage::from_number(n).map(Self::Stage),
-        }
-    }
-
-    /// "stage 4", "the introduction", "the summary".
-    fn label(self) -> String {
-        match self {
-            Self::Intro => "the introduction".to_owned(),
-            Self::Stage(stage) => format!("stage {}", stage.number()),
-            Self::Summary => "the summary".to_owned(),
-        }
-    }
 }
 
 /// The question open at the prompt.

@@ -10,6 +10,7 @@ use crossterm::event::KeyCode;
 use crate::flow::Stage;
 
 use super::app::Action;
+use super::scroll::Scroll;
 
 /// A key as the table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,15 +133,27 @@ pub const KEYS: &[Binding] = &[
     },
     Binding {
         keys: &[Plain(KeyCode::PageUp)],
-        does: Does::Act(Action::ScrollUp),
-        help: "scroll the lesson (or the columns)",
+        does: Does::Act(Action::Scroll(Scroll::PageUp)),
+        help: "scroll the lesson (or the columns) by a page",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::PageDown)],
-        does: Does::Act(Action::ScrollDown),
-        help: "scroll the lesson (or the columns)",
+        does: Does::Act(Action::Scroll(Scroll::PageDown)),
+        help: "scroll the lesson (or the columns) by a page",
         hint: hint("scroll", 6),
+    },
+    Binding {
+        keys: &[Plain(KeyCode::Up)],
+        does: Does::Act(Action::Scroll(Scroll::LineUp)),
+        help: "scroll the lesson (or the columns) by a line",
+        hint: None,
+    },
+    Binding {
+        keys: &[Plain(KeyCode::Down)],
+        does: Does::Act(Action::Scroll(Scroll::LineDown)),
+        help: "scroll the lesson (or the columns) by a line",
+        hint: None,
     },
     Binding {
         keys: &[Plain(Char('?'))],
@@ -269,8 +282,9 @@ mod tests {
             | Action::Close
             | Action::Quit
             | Action::Restart
-            | Action::ScrollUp
-            | Action::ScrollDown => action,
+            | Action::Scroll(
+                Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
+            ) => action,
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([
@@ -282,8 +296,10 @@ mod tests {
             Action::Close,
             Action::Quit,
             Action::Restart,
-            Action::ScrollUp,
-            Action::ScrollDown,
+            Action::Scroll(Scroll::PageUp),
+            Action::Scroll(Scroll::PageDown),
+            Action::Scroll(Scroll::LineUp),
+            Action::Scroll(Scroll::LineDown),
         ]);
         all.into_iter().map(listed).collect()
     }

@@ -6,11 +6,13 @@
 use std::borrow::Cow;
 
 use crossterm::event::KeyCode;
+use crossterm::event::KeyCode::Char;
 
 use crate::flow::Stage;
 
 use super::app::Action;
 use super::scroll::Scroll;
+use Key::{Ctrl, Plain};
 
 /// A key as the table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +74,6 @@ pub struct Binding {
     /// The footer's hint, if the footer advertises the row.
     pub hint: Option<Hint>,
 }
-
-use Key::{Ctrl, Plain};
-use KeyCode::Char;
 
 const fn hint(label: &'static str, priority: u8) -> Option<Hint> {
     Some(Hint { label, priority })

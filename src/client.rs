@@ -258,14 +258,25 @@ impl Client {
             .append_pair("request_id", &request_id)
             .append_pair("decision", "approve")
             .finish();
-        self.send(
-            "consent: Approve (browser)",
-            self.http
-                .post(action.as_str())
-                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(form),
-        )
-        .await
+        let mut post = self
+            .http
+            .post(action.as_str())
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        // The server binds the form to the browser that loaded the page with
+        // a cookie (SPEC.md §9F); a browser sends it back with the form.
+        let cookies: Vec<&str> = consent_page
+            .response
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, value)| value.split(';').next())
+            .map(str::trim)
+            .collect();
+        if !cookies.is_empty() {
+            post = post.header(reqwest::header::COOKIE, cookies.join("; "));
+        }
+        self.send("consent: Approve (browser)", post.body(form))
+            .await
     }
 
     /// Redeems a code at the token endpoint (OAuth 2.1 §4.1.3, RFC 7636 §4.5).

@@ -163,13 +163,13 @@ fn take_pending(
     let issuer_origin = url::Url::parse(&shared.issuer)
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_default();
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        if origin.as_bytes() != issuer_origin.as_bytes() {
-            return Err(forbidden(format!(
-                "the consent form was sent from another origin ({}); only pages of {issuer_origin} may send it",
-                utf8_text(origin.as_bytes())
-            )));
-        }
+    if let Some(origin) = headers.get(header::ORIGIN)
+        && origin.as_bytes() != issuer_origin.as_bytes()
+    {
+        return Err(forbidden(format!(
+            "the consent form was sent from another origin ({}); only pages of {issuer_origin} may send it",
+            utf8_text(origin.as_bytes())
+        )));
     }
     let mut store = shared.store();
     let now = Instant::now();

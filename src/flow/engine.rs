@@ -26,6 +26,56 @@ pub const SCOPE: &str = "mcp";
 /// The name the client registers under.
 pub const CLIENT_NAME: &str = "pkce-tutor MCP client";
 
+/// The PKCE method the legitimate client uses, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ClientMethod {
+    /// `BASE64URL(SHA256(code_verifier))` (RFC 7636 §4.2).
+    S256,
+    /// The challenge is the verifier: the insecure client of the sniffing
+    /// attack's left side.
+    Plain,
+}
+
+impl ClientMethod {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+        }
+    }
+}
+
+/// What one side of a scenario runs: the server's policy and the client's
+/// method. Without an attack, the PKCE flow is OAuth 2.1 and the plain flow
+/// is Step 04; with one, the plain flow is the side that lacks the defence
+/// the attack is about (DESIGN's attack table).
+pub(super) fn configuration(
+    flow: Flow,
+    attack: Option<Attack>,
+) -> (PkcePolicy, Option<ClientMethod>) {
+    match (flow, attack) {
+        (Flow::Pkce, _) => (PkcePolicy::Required, Some(ClientMethod::S256)),
+        (Flow::Plain, None | Some(Attack::Interception) | Some(Attack::Injection)) => {
+            (PkcePolicy::Optional, None)
+        }
+        // The challenge travels in the request the attacker reads: with
+        // `plain` it is the verifier.
+        (Flow::Plain, Some(Attack::Sniffing)) => (PkcePolicy::Lax, Some(ClientMethod::Plain)),
+        // A PKCE client is not enough when the server skips the downgrade
+        // check (RFC 9700 §4.8.1).
+        (Flow::Plain, Some(Attack::Downgrade)) => (PkcePolicy::Lax, Some(ClientMethod::S256)),
+    }
+}
+
+/// The name of a policy as the command line and transcripts write it.
+pub(super) fn policy_name(policy: PkcePolicy) -> &'static str {
+    match policy {
+        PkcePolicy::Required => "required",
+        PkcePolicy::Optional => "optional",
+        PkcePolicy::Lax => "lax",
+    }
+}
+
 /// The next HTTP step of a run, as its actor plans it, before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedStep {
@@ -43,6 +93,10 @@ pub struct PlannedStep {
 /// far. Dropping it stops the server.
 pub struct Engine {
     pub(super) scenario: Scenario,
+    /// The server's PKCE policy on this side.
+    pub(super) policy: PkcePolicy,
+    /// The client's PKCE method, if it uses PKCE.
+    pub(super) method: Option<ClientMethod>,
     server: ServerHandle,
     reports: Reports,
     pub(super) client: Client,
@@ -84,11 +138,9 @@ impl Engine {
     /// of Step 03).
     pub async fn start(scenario: Scenario) -> Result<Self, FlowError> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (policy, method) = configuration(scenario.flow, scenario.attack);
         let config = ServerConfig {
-            policy: match scenario.flow {
-                Flow::Pkce => PkcePolicy::Required,
-                Flow::Plain => PkcePolicy::Optional,
-            },
+            policy,
             seed: scenario
                 .seed
                 .map(|seed| seeded(seed, scenario.flow, Role::Server).next_u64()),
@@ -124,6 +176,8 @@ impl Engine {
         Ok(Self {
             attack_due: scenario.attack.is_some(),
             scenario,
+            policy,
+            method,
             server,
             reports,
             client,
@@ -231,7 +285,9 @@ impl Engine {
             self.attack_due = false;
             let record = match attack {
                 Attack::Interception => self.intercept().await?,
+                Attack::Sniffing => self.sniff().await?,
                 Attack::Downgrade => self.downgrade().await?,
+                Attack::Injection => self.inject().await?,
             };
             self.trace.attack = Some(record);
             self.reports.file_external(&mut self.trace);

@@ -141,16 +141,16 @@ vocabulary! {
         "the token's lifetime in seconds";
     AttackRequest "attack_request" [attack any]
         "the decisive request, e.g. `POST /token`";
-    AttackCode "attack_code" [attack pkce(Interception) plain(Interception, Downgrade)]
+    AttackCode "attack_code" [attack pkce(Interception, Sniffing, Injection) plain(Interception, Sniffing, Downgrade, Injection)]
         "the code presented (the PKCE server refuses a downgrade before issuing one)";
     AttackResponse "attack_response" [attack any]
         "the server's answer, e.g. `400 error=invalid_grant`";
-    AttackError "attack_error" [attack pkce(Interception, Downgrade) plain(Downgrade)]
-        "the OAuth error of the answer";
-    AttackCodeVerifier "attack_code_verifier" [attack pkce(Interception) plain(Downgrade)]
-        "the verifier presented: invented by the interceptor, or the victim's own with the injected code";
-    StolenAccessToken "stolen_access_token" [attack pkce() plain(Interception)]
-        "the token the attacker obtained";
+    AttackError "attack_error" [attack pkce(Interception, Sniffing, Downgrade, Injection) plain()]
+        "the OAuth error of the refusal (every attack fails against PKCE)";
+    AttackCodeVerifier "attack_code_verifier" [attack pkce(Interception, Sniffing, Injection) plain(Sniffing, Downgrade)]
+        "the verifier presented: invented by the interceptor, the challenge the sniffer read, the victim's own with the injected code, or the one of the attacker's session";
+    StolenAccessToken "stolen_access_token" [attack pkce() plain(Interception, Sniffing, Downgrade, Injection)]
+        "the token the attack obtained (every attack succeeds without its defence)";
 }
 
 /// Where a placeholder has a value in every run.
@@ -171,7 +171,7 @@ enum Availability {
 }
 
 /// Every attack a lesson can explain.
-const ANY_ATTACK: &[Attack] = &[Attack::Interception, Attack::Downgrade];
+const ANY_ATTACK: &[Attack] = &Attack::ALL;
 
 impl Placeholder {
     /// The placeholder called `name`.

@@ -168,7 +168,12 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         .context("cannot start the server")?;
         let stop = shutdown_signal().context("cannot listen for SIGINT and SIGTERM")?;
         let issuer = handle.issuer().to_owned();
-        println!("pkce-tutor authorization server: issuer {issuer}");
+        let addr = handle.addr();
+        if issuer == format!("http://{addr}") {
+            println!("pkce-tutor authorization server: issuer {issuer}");
+        } else {
+            println!("pkce-tutor authorization server: issuer {issuer} (listening on {addr})");
+        }
         println!("  metadata  {issuer}/.well-known/oauth-authorization-server");
         println!("  register  POST {issuer}/register");
         println!("  authorize GET  {issuer}/authorize");

@@ -3,7 +3,6 @@
 //! with the refusal's status and `error`.
 
 use pkce_tutor::flow::{Actor, Attack, AttackRecord, Flow, Scenario, Stage, Trace, run};
-use pkce_tutor::wire::HttpResponse;
 
 async fn played(attack: Attack, flow: Flow) -> Trace {
     run(Scenario {
@@ -17,16 +16,6 @@ async fn played(attack: Attack, flow: Flow) -> Trace {
 
 fn record(trace: &Trace) -> &AttackRecord {
     trace.attack.as_ref().expect("the attack was played")
-}
-
-fn error(response: &HttpResponse) -> Option<String> {
-    response.json_str("error").or_else(|| {
-        response
-            .location_params()
-            .into_iter()
-            .find(|p| p.name == "error")
-            .map(|p| p.value)
-    })
 }
 
 /// The legitimate client's own token request at stage 5.
@@ -71,7 +60,7 @@ async fn interception_with_pkce_is_invalid_grant_and_the_client_gets_its_token()
     assert!(!attack.succeeded);
     assert_eq!(attack.decisive.response.status, 400);
     assert_eq!(
-        error(&attack.decisive.response).as_deref(),
+        attack.decisive.response.oauth_error().as_deref(),
         Some("invalid_grant")
     );
     assert_eq!(
@@ -117,7 +106,7 @@ async fn sniffing_s256_is_invalid_grant_the_hash_hides_the_verifier() {
     );
     assert_eq!(attack.decisive.response.status, 400);
     assert_eq!(
-        error(&attack.decisive.response).as_deref(),
+        attack.decisive.response.oauth_error().as_deref(),
         Some("invalid_grant")
     );
     assert_eq!(client_token_status(&trace), 200);
@@ -143,7 +132,7 @@ async fn downgrade_with_pkce_required_is_refused_at_the_authorization_endpoint()
     assert!(!attack.succeeded);
     assert_eq!(attack.decisive.response.status, 302);
     assert_eq!(
-        error(&attack.decisive.response).as_deref(),
+        attack.decisive.response.oauth_error().as_deref(),
         Some("invalid_request")
     );
     assert!(attack.decisive.request.param("code_challenge").is_none());
@@ -179,7 +168,7 @@ async fn injection_with_pkce_is_invalid_grant_the_sessions_verifier_does_not_mat
     );
     assert_eq!(attack.decisive.response.status, 400);
     assert_eq!(
-        error(&attack.decisive.response).as_deref(),
+        attack.decisive.response.oauth_error().as_deref(),
         Some("invalid_grant")
     );
     assert_eq!(client_token_status(&trace), 200);

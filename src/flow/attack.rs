@@ -6,7 +6,7 @@
 use super::FlowError;
 use super::engine::{Engine, policy_name};
 use super::stages::{sent, token_outcome};
-use crate::client::{Client, ClientError, parse_callback};
+use crate::client::{Callback, Client, ClientError, parse_callback};
 use crate::pkce::{CodeVerifier, derive_s256};
 use crate::record::{
     Actor, Attack, AttackConfiguration, AttackRecord, Edit, PlannedRequest, StepRecord,
@@ -94,47 +94,21 @@ impl Engine {
     /// (OAuth 2.1 §4.1.2.1), at the token endpoint otherwise (RFC 9700 §4.8.2).
     pub(super) async fn downgrade(&mut self) -> Result<AttackRecord, FlowError> {
         let state = self.random_value();
-        let own = Client::plan_authorization(
-            &self.metadata,
-            &crate::client::AuthorizationRequest {
-                client_id: &self.values.client_id,
-                redirect_uri: super::REDIRECT_URI,
-                state: &state,
-                code_challenge: None,
-                scope: super::SCOPE,
-                resource: &self.values.resource,
-            },
-        )?;
-        let opened = self
-            .send_step(
-                Actor::Attacker,
+        let own = self.client_authorization(&state, None)?;
+        let (mut steps, session) = self
+            .attacker_authorizes(
                 "attacker: own authorization request, challenge stripped",
                 own,
-                &[],
+                &state,
             )
             .await?;
-        let page = sent(&opened)?.clone();
-        let mut steps = vec![opened];
-        let Ok(approval) = Client::plan_consent(&page) else {
+        let callback = match session {
+            Session::Code(callback) => callback,
             // Refused at the door: no code exists without a challenge.
-            return Ok(self.attack_record(Attack::Downgrade, steps, page, None));
+            Session::Refused(page) => {
+                return Ok(self.attack_record(Attack::Downgrade, steps, page, None));
+            }
         };
-        let approved = self
-            .send_step(
-                Actor::Attacker,
-                "attacker: approves its own request",
-                approval,
-                &[],
-            )
-            .await?;
-        let callback = parse_callback(
-            &sent(&approved)?.response,
-            &state,
-            self.issuer(),
-            self.metadata.authorization_response_iss_parameter_supported,
-        )
-        .map_err(ClientError::from)?;
-        steps.push(approved);
         steps.push(StepRecord::local(
             Actor::Attacker,
             format!(
@@ -182,49 +156,22 @@ impl Engine {
             .is_some()
             .then(|| CodeVerifier::generate(&mut self.rng).0);
         let state = self.random_value();
-        let mut request = Client::plan_authorization(
-            &self.metadata,
-            &crate::client::AuthorizationRequest {
-                client_id: &self.values.client_id,
-                redirect_uri: super::REDIRECT_URI,
-                state: &state,
-                code_challenge: None,
-                scope: super::SCOPE,
-                resource: &self.values.resource,
-            },
-        )?;
-        if let Some(verifier) = &session_verifier {
-            let challenge = derive_s256(verifier).challenge;
-            request = with_param(request, "code_challenge", challenge.as_str());
-            request = with_param(request, "code_challenge_method", "S256");
-        }
-        let opened = self
-            .send_step(
-                Actor::Attacker,
+        let challenge = session_verifier.as_ref().map(|v| derive_s256(v).challenge);
+        let request = self.client_authorization(&state, challenge.as_ref())?;
+        let (session_steps, session) = self
+            .attacker_authorizes(
                 "attacker: signs in through the client (its own session)",
                 request,
-                &[],
+                &state,
             )
             .await?;
-        let page = sent(&opened)?.clone();
-        steps.push(opened);
-        let approval = Client::plan_consent(&page)?;
-        let approved = self
-            .send_step(
-                Actor::Attacker,
-                "attacker: approves its own session",
-                approval,
-                &[],
+        steps.extend(session_steps);
+        let Session::Code(callback) = session else {
+            return Err(ClientError::Protocol(
+                "the attacker's own authorization request was refused".into(),
             )
-            .await?;
-        let callback = parse_callback(
-            &sent(&approved)?.response,
-            &state,
-            self.issuer(),
-            self.metadata.authorization_response_iss_parameter_supported,
-        )
-        .map_err(ClientError::from)?;
-        steps.push(approved);
+            .into());
+        };
         steps.push(StepRecord::local(
             Actor::Attacker,
             format!(
@@ -247,6 +194,42 @@ impl Engine {
         Ok(self.attack_record(Attack::Injection, steps, decisive, token))
     }
 
+    /// The attacker's browser sends an authorization request and approves
+    /// it: the steps, and the code of the redirect (checked against
+    /// `state`), or the server's refusal when no consent page came.
+    async fn attacker_authorizes(
+        &mut self,
+        purpose: &str,
+        request: PlannedRequest,
+        state: &str,
+    ) -> Result<(Vec<StepRecord>, Session), FlowError> {
+        let opened = self
+            .send_step(Actor::Attacker, purpose, request, &[])
+            .await?;
+        let page = sent(&opened)?.clone();
+        let mut steps = vec![opened];
+        let Ok(approval) = Client::plan_consent(&page) else {
+            return Ok((steps, Session::Refused(page)));
+        };
+        let approved = self
+            .send_step(
+                Actor::Attacker,
+                "attacker: approves its own request",
+                approval,
+                &[],
+            )
+            .await?;
+        let callback = parse_callback(
+            &sent(&approved)?.response,
+            state,
+            self.issuer(),
+            self.metadata.authorization_response_iss_parameter_supported,
+        )
+        .map_err(ClientError::from)?;
+        steps.push(approved);
+        Ok((steps, Session::Code(callback)))
+    }
+
     fn attack_record(
         &self,
         attack: Attack,
@@ -267,6 +250,14 @@ impl Engine {
             stolen_access_token: token,
         }
     }
+}
+
+/// How the attacker's own authorization request ended.
+enum Session {
+    /// The redirect carried a code.
+    Code(Callback),
+    /// No consent page: the server refused the request (the decisive answer).
+    Refused(Exchange),
 }
 
 /// A planned request with one more parameter, as an attacker (or the

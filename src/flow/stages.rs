@@ -5,7 +5,7 @@
 use super::engine::{ClientMethod, Engine, PlannedStep, REDIRECT_URI, SCOPE};
 use super::{FlowError, Stage};
 use crate::client::{AuthorizationRequest, Client, ClientError, TokenRequest, parse_callback};
-use crate::pkce::{CodeVerifier, derive_s256, hex_grouped};
+use crate::pkce::{CodeChallenge, CodeVerifier, derive_s256, hex_grouped};
 use crate::record::{Actor, Edit, StageRecord, StepRecord};
 use crate::wire::{HttpResponse, Param};
 
@@ -69,17 +69,7 @@ impl Engine {
         &self,
         state: &str,
     ) -> Result<crate::record::PlannedRequest, ClientError> {
-        let mut request = Client::plan_authorization(
-            &self.metadata,
-            &AuthorizationRequest {
-                client_id: &self.values.client_id,
-                redirect_uri: REDIRECT_URI,
-                state,
-                code_challenge: self.challenge.as_ref(),
-                scope: SCOPE,
-                resource: &self.values.resource,
-            },
-        )?;
+        let mut request = self.client_authorization(state, self.challenge.as_ref())?;
         if self.method == Some(ClientMethod::Plain)
             && let Some(verifier) = &self.verifier
         {
@@ -99,6 +89,26 @@ impl Engine {
                 .insert(at + 1, Param::new("code_challenge_method", "plain"));
         }
         Ok(request)
+    }
+
+    /// The legitimate client's authorization request, with `state` and the
+    /// challenge given (none: stripped).
+    pub(super) fn client_authorization(
+        &self,
+        state: &str,
+        code_challenge: Option<&CodeChallenge>,
+    ) -> Result<crate::record::PlannedRequest, ClientError> {
+        Client::plan_authorization(
+            &self.metadata,
+            &AuthorizationRequest {
+                client_id: &self.values.client_id,
+                redirect_uri: REDIRECT_URI,
+                state,
+                code_challenge,
+                scope: SCOPE,
+                resource: &self.values.resource,
+            },
+        )
     }
 
     /// A token request for `code` as this client (or someone holding its

@@ -272,7 +272,7 @@ impl Placeholder {
                 .param("code")
                 .map(str::to_owned),
             Self::AttackResponse => Some(compact_response(&ctx.attack()?.decisive.response)),
-            Self::AttackError => response_error(&ctx.attack()?.decisive.response),
+            Self::AttackError => ctx.attack()?.decisive.response.oauth_error(),
             Self::AttackCodeVerifier => ctx
                 .attack()?
                 .decisive
@@ -393,23 +393,11 @@ impl FillContext<'_> {
     }
 }
 
-/// The OAuth error of a response: a JSON `error`, or the `error` parameter of
-/// a redirect.
-fn response_error(response: &HttpResponse) -> Option<String> {
-    response.json_str("error").or_else(|| {
-        response
-            .location_params()
-            .into_iter()
-            .find(|p| p.name == "error")
-            .map(|p| p.value)
-    })
-}
-
 /// A response in one line: `400 error=invalid_grant`, `200
 /// access_token=…`, `302 code=…`, or the bare status.
 fn compact_response(response: &HttpResponse) -> String {
     let status = response.status;
-    if let Some(error) = response_error(response) {
+    if let Some(error) = response.oauth_error() {
         return format!("{status} error={error}");
     }
     if let Some(token) = response.json_str("access_token") {

@@ -147,6 +147,10 @@ impl Engine {
             events: Some(tx),
             ..ServerConfig::default()
         };
+        let config = ServerConfig {
+            code_lifetime: scenario.code_lifetime.unwrap_or(config.code_lifetime),
+            ..config
+        };
         let server = match scenario.port {
             Some(port) => server::spawn(bind_pinned(port).await?, config).await?,
             None => server::spawn_loopback(config).await?,
@@ -257,6 +261,21 @@ impl Engine {
             Some(Done::Attack) => self.trace.attack.clone().map(Step::Attack),
             Some(Done::Stage) => self.trace.stages.last().cloned().map(Step::Stage),
         })
+    }
+
+    /// Waits for a report about a request the run did not send (curl from
+    /// another terminal), files it in the trace and returns the request as
+    /// known so far. Meant to be raced against the learner's next move: it
+    /// may be dropped at any await (the channel's receive is cancel-safe).
+    /// `None` once the server has stopped.
+    pub async fn next_external(&mut self) -> Option<crate::record::ExternalRequest> {
+        let id = self.reports.wait().await?;
+        self.reports.file_external(&mut self.trace);
+        self.trace
+            .external
+            .iter()
+            .find(|e| e.request == id)
+            .cloned()
     }
 
     /// Runs every remaining step.
@@ -487,6 +506,39 @@ mod tests {
         }
         assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
         assert!(trace.external.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_request_the_run_did_not_send_is_external_and_in_no_stage() {
+        let mut engine = Engine::start(seeded_scenario(Flow::Pkce, 5)).await.unwrap();
+        let url = format!(
+            "{}/.well-known/oauth-authorization-server?from=audience",
+            engine.issuer()
+        );
+        let outside = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
+        let mut seen = None;
+        while seen
+            .as_ref()
+            .is_none_or(|e: &crate::record::ExternalRequest| e.status.is_none())
+        {
+            seen = engine.next_external().await;
+        }
+        assert_eq!(outside.await.unwrap().unwrap().as_u16(), 200);
+        let external = seen.unwrap();
+        assert_eq!(external.status, Some(200));
+        let head = external.head.unwrap();
+        assert_eq!(
+            head.target,
+            "/.well-known/oauth-authorization-server?from=audience"
+        );
+        engine.finish().await.unwrap();
+        let trace = engine.into_trace();
+        assert_eq!(trace.external.len(), 1);
+        let ours = trace.stages.iter().flat_map(|s| s.steps.iter());
+        assert!(
+            ours.filter_map(|s| s.request_id)
+                .all(|id| id != external.request)
+        );
     }
 
     #[tokio::test]

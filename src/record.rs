@@ -21,4 +21,6 @@ pub use label::{Attack, Flow, Stage};
 pub use oauth_error::OAuthErrorCode;
 pub use outcome::Outcome;
 pub use step::{Actor, Amendment, Edit, ParamCarrier, PlannedRequest, StepRecord};
-pub use trace::{AttackRecord, ClientValues, ExternalRequest, StageRecord, Trace};
+pub use trace::{
+    AttackConfiguration, AttackRecord, ClientValues, ExternalRequest, StageRecord, Trace,
+};

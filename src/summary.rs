@@ -221,7 +221,7 @@ mod tests {
         let text = summary.to_text();
         assert!(
             text.contains(
-                "What you saw: the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; stage 2 of the no PKCE (Step 04) flow; the interception attack against the PKCE (Step 05) flow."
+                "What you saw: the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; stage 2 of the no PKCE (Step 04) flow; the interception attack against PKCE (the attack lab's right side)."
             ),
             "{text}"
         );

@@ -22,6 +22,7 @@ mod lesson;
 pub mod markdown;
 mod pane;
 mod rows;
+mod scroll;
 mod sequence;
 mod server_pane;
 mod stage_bar;
@@ -42,6 +43,7 @@ use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use keymap::keymap;
+pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
 pub use view::draw;
@@ -161,7 +163,8 @@ pub async fn load_with(
 }
 
 /// Draws the app into a buffer of that size, through the same code as the
-/// terminal.
+/// terminal. (The app's own size, [`App::resize`], is what its scroll keys
+/// measure with; set it to the same size before scrolling.)
 pub fn screen_buffer(app: &App, width: u16, height: u16) -> Buffer {
     let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
         Ok(terminal) => terminal,
@@ -217,10 +220,11 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         notes: false,
         lessons,
     });
+    let (width, height) = options.size;
+    app.resize(width, height);
     if options.contrast {
         app.update(Action::ToggleContrast);
     }
     load(&mut app).await?;
-    let (width, height) = options.size;
     Ok(screen_text(&app, width, height))
 }

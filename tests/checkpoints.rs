@@ -41,7 +41,10 @@ const COVERAGE: &[(&str, &[&str])] = &[
         "the verifier and the challenge swapped",
         &["what-the-browser-carries", "challenge-sent-as-verifier"],
     ),
-    ("the challenge taken for a secret", &["challenge-is-public"]),
+    (
+        "the challenge taken for a secret",
+        &["challenge-is-public", "sniffed-s256-challenge"],
+    ),
     (
         "hex digest or padding instead of base64url-no-padding",
         &["challenge-encoding", "padded-challenge"],
@@ -213,7 +216,7 @@ const EXPECTED: &[&str] = &[
     "DIR/checkpoints/answer-not-a-letter.md:10: `answer` must be one letter, `a` to `d`, found \"the first\"",
     "DIR/checkpoints/attack-and-experiment.md:12: a checkpoint belongs to one screen: `attack` or `experiment`, not both",
     "DIR/checkpoints/attack-with-stage.md:4: an attack checkpoint has no `stage`: it is asked on the attack's screen, about its decisive request",
-    "DIR/checkpoints/bad-attack.md:11: `attack` must be \"interception\" or \"downgrade\", found \"phishing\"",
+    "DIR/checkpoints/bad-attack.md:11: `attack` must be \"interception\", \"sniffing\", \"downgrade\", \"injection\", found \"phishing\"",
     "DIR/checkpoints/bad-expect.md:12: `expect` must be token, code, consent, access, error_page or an OAuth error code such as \"invalid_grant\", found \"invalid_grnat\"",
     "DIR/checkpoints/bad-experiment.md:11: `experiment` must be one of flip-verifier, challenge-as-verifier, drop-verifier, replay, drop-challenge, plain-method, padded-challenge, other-redirect-uri, found \"flip-the-table\"",
     "DIR/checkpoints/bad-flow.md:3: `flow` must be \"pkce\", \"plain\" or \"both\", found \"pkcee\"",

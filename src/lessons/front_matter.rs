@@ -259,13 +259,22 @@ impl Fields<'_> {
         attack: Option<&Spanned<String>>,
     ) -> Result<Option<Attack>, LessonError> {
         let Some(a) = attack else { return Ok(None) };
-        match a.get_ref().as_str() {
-            "interception" => Ok(Some(Attack::Interception)),
-            "downgrade" => Ok(Some(Attack::Downgrade)),
-            other => Err(self.error(
-                a.span(),
-                format!("`attack` must be \"interception\" or \"downgrade\", found {other:?}"),
-            )),
+        match Attack::ALL.into_iter().find(|x| x.name() == a.get_ref()) {
+            Some(attack) => Ok(Some(attack)),
+            None => {
+                let names: Vec<String> = Attack::ALL
+                    .iter()
+                    .map(|x| format!("{:?}", x.name()))
+                    .collect();
+                Err(self.error(
+                    a.span(),
+                    format!(
+                        "`attack` must be {}, found {:?}",
+                        names.join(", "),
+                        a.get_ref()
+                    ),
+                ))
+            }
         }
     }
 

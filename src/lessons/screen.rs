@@ -55,9 +55,7 @@ impl Screen {
             return Some(Self::Stage(flow, Stage::from_number(n.parse().ok()?)?));
         }
         if let Some(name) = rest.strip_prefix("attack-") {
-            let attack = [Attack::Interception, Attack::Downgrade]
-                .into_iter()
-                .find(|a| a.name() == name)?;
+            let attack = Attack::ALL.into_iter().find(|a| a.name() == name)?;
             return Some(Self::Attack(flow, attack));
         }
         let id = rest.strip_prefix("experiment-")?;
@@ -75,7 +73,8 @@ impl Screen {
 
 impl fmt::Display for Screen {
     /// Where to find the screen, in words: "stage 5 of the PKCE (Step 05)
-    /// flow", "the interception attack against the no PKCE (Step 04) flow".
+    /// flow", "the interception attack against PKCE (the attack lab's right
+    /// side)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Intro => f.write_str("the introduction"),
@@ -83,11 +82,17 @@ impl fmt::Display for Screen {
             Self::Stage(flow, stage) => {
                 write!(f, "stage {} of the {} flow", stage.number(), flow.label())
             }
-            Self::Attack(flow, attack) => write!(
+            // The attack lab shows each attack twice: without the defence
+            // (the plain flow's column) and with it (OAuth 2.1 and MCP).
+            Self::Attack(Flow::Plain, attack) => write!(
                 f,
-                "the {} attack against the {} flow",
-                attack.name(),
-                flow.label()
+                "the {} attack without its defence (the attack lab's left side)",
+                attack.name()
+            ),
+            Self::Attack(Flow::Pkce, attack) => write!(
+                f,
+                "the {} attack against PKCE (the attack lab's right side)",
+                attack.name()
             ),
             Self::Experiment(flow, experiment) => write!(
                 f,
@@ -108,8 +113,7 @@ mod tests {
         let mut screens = vec![Screen::Intro, Screen::Summary];
         for flow in [Flow::Pkce, Flow::Plain] {
             screens.extend(Stage::ALL.map(|s| Screen::Stage(flow, s)));
-            screens
-                .extend([Attack::Interception, Attack::Downgrade].map(|a| Screen::Attack(flow, a)));
+            screens.extend(Attack::ALL.map(|a| Screen::Attack(flow, a)));
             screens.extend(Experiment::ALL.map(|e| Screen::Experiment(flow, e)));
         }
         for screen in screens {

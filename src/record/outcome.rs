@@ -107,18 +107,12 @@ impl fmt::Display for Outcome {
     }
 }
 
-/// The OAuth `error` of a response, wherever it travels: a JSON body, the
-/// query of a redirect, or a `WWW-Authenticate` challenge (RFC 6750 §3).
+/// The OAuth `error` of a response, wherever it travels: a JSON body or a
+/// redirect (`HttpResponse::oauth_error`), or a `WWW-Authenticate`
+/// challenge (RFC 6750 §3).
 fn response_error(response: &HttpResponse) -> Option<String> {
-    if let Some(error) = response.json_str("error") {
+    if let Some(error) = response.oauth_error() {
         return Some(error);
-    }
-    if let Some(p) = response
-        .location_params()
-        .into_iter()
-        .find(|p| p.name == "error")
-    {
-        return Some(p.value);
     }
     let challenge = response.header("www-authenticate")?;
     let start = challenge.find("error=\"")? + "error=\"".len();

@@ -1,8 +1,9 @@
 //! The state of the tutorial and the only place it changes.
 //!
 //! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll),
-//! the recorded runs received so far, and the clock the countdown is drawn
-//! against. [`App::update`] applies an [`Action`] (from the keymap) and
+//! the recorded runs received so far, the clock the countdown is drawn
+//! against, and the terminal's size, by which the scroll keys page.
+//! [`App::update`] applies an [`Action`] (from the keymap) and
 //! [`App::handle_msg`] a [`Msg`] (from a flow task); neither performs I/O.
 //! What the background should be running is declared by [`App::demands`],
 //! which the loop reconciles with its tasks.
@@ -11,6 +12,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ratatui::layout::{Rect, Size};
+
 use crate::flow::{
     Attack, AttackRecord, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
     StepRecord, Trace,
@@ -18,7 +21,9 @@ use crate::flow::{
 use crate::lessons::LessonSet;
 
 use super::ThemeName;
+use super::scroll::{Extent, Scroll};
 use super::theme::Theme;
+use super::view;
 
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +59,8 @@ pub enum Action {
     Quit,
     /// Restart every flow with fresh values.
     Restart,
-    /// Scroll the lesson (or the columns) up.
-    ScrollUp,
-    /// Scroll the lesson (or the columns) down.
-    ScrollDown,
+    /// Scroll the lesson (or the columns) by a page or a line.
+    Scroll(Scroll),
 }
 
 /// Which run of the engine: a flow, with or without an attack replayed.
@@ -209,7 +212,8 @@ pub struct App {
     /// Whether the help overlay is open.
     pub help: bool,
     /// Scroll offset of the lesson (stepping) or of the columns (contrast,
-    /// attack lab), in lines.
+    /// attack lab), in lines; kept within what a screen of the app's size
+    /// (see [`App::resize`]) can scroll.
     pub scroll: u16,
     /// Bumped by every restart.
     pub generation: u64,
@@ -227,10 +231,10 @@ pub struct App {
     /// in tests so that screens are deterministic).
     pub clock: Instant,
     runs: HashMap<RunKey, Run>,
+    /// The terminal's size (zero until the loop, or `render`, sets it):
+    /// what the scroll keys measure the screen with.
+    size: Size,
 }
-
-/// How far a scroll key moves.
-const SCROLL_STEP: u16 = 5;
 
 impl App {
     /// A fresh app, nothing received yet.
@@ -249,6 +253,7 @@ impl App {
             quit: false,
             clock: Instant::now(),
             runs: HashMap::new(),
+            size: Size::ZERO,
         }
     }
 
@@ -260,6 +265,19 @@ impl App {
             seed: self.current_seed(),
             ..Scenario::new(key.flow)
         }
+    }
+
+    /// The terminal is now `width`×`height`: the scroll offset is brought
+    /// inside what that screen can scroll.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Size::new(width, height);
+        self.scroll = self.scroll_extent().clamp(self.scroll);
+    }
+
+    /// How far the scrolled part of the screen can move, measured by the
+    /// view's own layout for the app's size.
+    fn scroll_extent(&self) -> Extent {
+        view::scroll_extent(self, Rect::from(self.size))
     }
 
     /// The seed for the current generation.
@@ -297,8 +315,7 @@ impl App {
                 self.runs.clear();
                 self.scroll = 0;
             }
-            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(SCROLL_STEP),
-            Action::ScrollDown => self.scroll = self.scroll.saturating_add(SCROLL_STEP).min(500),
+            Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
         }
     }
 

@@ -6,10 +6,13 @@
 use std::borrow::Cow;
 
 use crossterm::event::KeyCode;
+use crossterm::event::KeyCode::Char;
 
 use crate::flow::Stage;
 
 use super::app::Action;
+use super::scroll::Scroll;
+use Key::{Ctrl, Plain};
 
 /// A key as the table names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,9 +75,6 @@ pub struct Binding {
     pub hint: Option<Hint>,
 }
 
-use Key::{Ctrl, Plain};
-use KeyCode::Char;
-
 const fn hint(label: &'static str, priority: u8) -> Option<Hint> {
     Some(Hint { label, priority })
 }
@@ -132,15 +132,27 @@ pub const KEYS: &[Binding] = &[
     },
     Binding {
         keys: &[Plain(KeyCode::PageUp)],
-        does: Does::Act(Action::ScrollUp),
-        help: "scroll the lesson (or the columns)",
+        does: Does::Act(Action::Scroll(Scroll::PageUp)),
+        help: "scroll the lesson (or the columns) by a page",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::PageDown)],
-        does: Does::Act(Action::ScrollDown),
-        help: "scroll the lesson (or the columns)",
+        does: Does::Act(Action::Scroll(Scroll::PageDown)),
+        help: "scroll the lesson (or the columns) by a page",
         hint: hint("scroll", 6),
+    },
+    Binding {
+        keys: &[Plain(KeyCode::Up)],
+        does: Does::Act(Action::Scroll(Scroll::LineUp)),
+        help: "scroll the lesson (or the columns) by a line",
+        hint: None,
+    },
+    Binding {
+        keys: &[Plain(KeyCode::Down)],
+        does: Does::Act(Action::Scroll(Scroll::LineDown)),
+        help: "scroll the lesson (or the columns) by a line",
+        hint: None,
     },
     Binding {
         keys: &[Plain(Char('?'))],
@@ -269,8 +281,9 @@ mod tests {
             | Action::Close
             | Action::Quit
             | Action::Restart
-            | Action::ScrollUp
-            | Action::ScrollDown => action,
+            | Action::Scroll(
+                Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
+            ) => action,
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([
@@ -282,8 +295,10 @@ mod tests {
             Action::Close,
             Action::Quit,
             Action::Restart,
-            Action::ScrollUp,
-            Action::ScrollDown,
+            Action::Scroll(Scroll::PageUp),
+            Action::Scroll(Scroll::PageDown),
+            Action::Scroll(Scroll::LineUp),
+            Action::Scroll(Scroll::LineDown),
         ]);
         all.into_iter().map(listed).collect()
     }

@@ -1,7 +1,7 @@
 //! The lesson panel: the lesson of the stage (or of the attack) with the
 //! live values of the run filled in, the instructor's notes under `--notes`,
-//! scrolled with PgUp/PgDn. Until a stage's record has arrived its lesson
-//! cannot be filled, and the panel says so.
+//! scrolled with PgUp/PgDn and ↑/↓. Until a stage's record has arrived its
+//! lesson cannot be filled, and the panel says so.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -14,6 +14,7 @@ use crate::lessons::Lesson;
 use super::app::{App, Mode, Run, RunKey};
 use super::markdown;
 use super::rows::wrap_styled;
+use super::scroll::Extent;
 
 /// The title and text of the lesson the screen shows.
 pub fn lesson(app: &App) -> (String, Text<'static>) {
@@ -57,24 +58,39 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
     (lesson.title.clone(), text)
 }
 
-/// Draws the panel.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+/// The panel's title, its lines wrapped for the panel drawn in `area`, and
+/// the area inside its border: what [`extent`] measures and what is drawn.
+fn laid_out(app: &App, area: Rect) -> (String, Vec<Line<'static>>, Rect) {
     let (title, text) = lesson(app);
-    let mut block = Block::bordered()
-        .border_style(theme.border)
-        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
-    let inner = block.inner(area);
-    let lines: Vec<Line> = text
+    let inner = Block::bordered().inner(area);
+    let lines = text
         .lines
         .iter()
         .flat_map(|line| wrap_styled(line, usize::from(inner.width)))
         .collect();
-    // Clamp the scroll so that PgDn past the end leaves the last page shown.
-    let max = lines.len().saturating_sub(usize::from(inner.height));
-    let scroll = usize::from(app.scroll).min(max);
-    if max > 0 {
-        let below = max - scroll;
+    (title, lines, inner)
+}
+
+/// How far the lesson scrolls in a panel drawn in `area`.
+pub fn extent(app: &App, area: Rect) -> Extent {
+    let (_, lines, inner) = laid_out(app, area);
+    Extent::new(lines.len(), usize::from(inner.height))
+}
+
+/// Draws the panel.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (title, lines, inner) = laid_out(app, area);
+    let mut block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
+    // The app keeps its offset within what the keys scroll, which can be
+    // longer than the lesson (the columns above it share the offset) or
+    // measured before the last record arrived: stop at the lesson's end.
+    let extent = Extent::new(lines.len(), usize::from(inner.height));
+    let scroll = usize::from(extent.clamp(app.scroll));
+    if extent.end > 0 {
+        let below = extent.end - scroll;
         let hint = match (scroll, below) {
             (0, b) => format!(" ↓{b} more PgDn "),
             (s, 0) => format!(" ↑{s} PgUp "),

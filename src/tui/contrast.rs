@@ -32,6 +32,10 @@ pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
         };
         let parts = run.and_then(|run| {
             let record = run.stage(app.stage)?;
+            if !record.reached {
+                let items = super::view::not_reached_items(run, app.stage);
+                return Some((items.clone(), items));
+            }
             let left = (app.stage == Stage::CodeIssued)
                 .then(|| app.code_seconds_left(RunKey::honest(flow)))
                 .flatten();
@@ -78,7 +82,7 @@ fn drop_received(items: &mut Vec<Item>) {
         match item {
             Item::Heading(h) => inside = h.starts_with("← received"),
             Item::Note(..) => inside = false,
-            Item::Row(_) => {}
+            Item::Row(_) | Item::Was(_) => {}
         }
         !inside
     });
@@ -117,7 +121,7 @@ fn anchor(item: &Item) -> Option<String> {
     match item {
         Item::Row(r) => Some(format!("row:{}", r.key)),
         Item::Heading(h) => Some(format!("heading:{h}")),
-        Item::Note(..) => None,
+        Item::Note(..) | Item::Was(_) => None,
     }
 }
 

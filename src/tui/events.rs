@@ -1,13 +1,15 @@
 //! What the SERVER side lists, built only from the server's own events: the
 //! request it received, the record it stored with the code, its PKCE
 //! recomputation and verdict, the token it issued. The code's time left is
-//! the recorded lifetime minus the time since the UI received it.
+//! the recorded lifetime minus the time since the UI received it. What the
+//! server received is marked where the learner amended it, as in the
+//! CLIENT pane (the server itself cannot tell).
 
 use crate::flow::{Flow, Stage};
-use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+use crate::record::{Amendment, PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
-use super::content::{param_items, pkce_mark};
+use super::content::{amended_param_items, param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
@@ -31,7 +33,21 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
     }
     let events = run.trace.events_shown_at(stage);
     for event in &events {
-        items.extend(event_items(event, flow, seconds_left));
+        match event {
+            ServerEvent::Received {
+                method,
+                path,
+                params,
+            } if !params.is_empty() => {
+                items.push(Item::Heading(format!("← received {method} {path}")));
+                items.extend(amended_param_items(
+                    params,
+                    amendments_of(run, event),
+                    flow,
+                ));
+            }
+            _ => items.extend(event_items(event, flow, seconds_left)),
+        }
     }
     let checked = events
         .iter()
@@ -47,6 +63,17 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         items.push(Item::note("(no event reported at this stage)", Tone::Dim));
     }
     items
+}
+
+/// The learner's amendments of the request an event of the run is about
+/// (the step that holds this very event).
+fn amendments_of<'a>(run: &'a Run, event: &ServerEvent) -> &'a [Amendment] {
+    run.trace
+        .stages
+        .iter()
+        .flat_map(|s| s.steps.iter())
+        .find(|s| s.server_events.iter().any(|e| std::ptr::eq(e, event)))
+        .map_or(&[], |s| s.amendments.as_slice())
 }
 
 /// The client the server reports it registered (its own event, not the

@@ -5,7 +5,21 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::flow::Stage;
 
-use super::app::Action;
+use super::app::{Action, App};
+use super::editor;
+
+/// The action a key press asks for on the app as it stands: the open
+/// editor reads every key but Ctrl-C; otherwise [`keymap`].
+pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
+    let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c' | 'C'))
+        && key.kind != KeyEventKind::Release;
+    match &app.editor {
+        Some(_) if ctrl_c => Some(Action::Quit),
+        Some(_) => editor::input(key).map(Action::Editor),
+        None => keymap(key),
+    }
+}
 
 /// The action a key press asks for, if any. Key releases are ignored
 /// (terminals with the kitty protocol report them).
@@ -26,6 +40,9 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('c') => Action::ToggleContrast,
         KeyCode::Char('a') => Action::ToggleAttack,
         KeyCode::Char('r') => Action::Restart,
+        KeyCode::Char('R') => Action::Rerun,
+        KeyCode::Char('e') => Action::Amend,
+        KeyCode::Char('w') => Action::ToggleWire,
         KeyCode::Char('?') => Action::ToggleHelp,
         KeyCode::PageUp => Action::ScrollUp,
         KeyCode::PageDown => Action::ScrollDown,

@@ -14,7 +14,10 @@ use super::content::{client_items, pending};
 use super::events::server_items;
 use super::pane::Pane;
 use super::rows::Item;
-use super::{attack_lab, contrast, help, lesson, sequence, stage_bar, too_small};
+use super::{
+    attack_lab, contrast, editor, help, lesson, sequence, stage_bar, status_line, too_small,
+    wire_view,
+};
 
 /// Draws the screen into `buf`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
@@ -24,16 +27,24 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let title_height = u16::try_from(stage_bar::title_lines(app, area.width).len()).unwrap_or(1);
+    let footer_height = app
+        .status
+        .as_deref()
+        .map_or(1, |s| status_line::height(s, area.width));
     let [top, body, footer] = Layout::vertical([
         Constraint::Length(1 + title_height.min(2)),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(footer_height),
     ])
     .areas(area);
     stage_bar::render(app, top, buf);
-    stage_bar::render_footer(app, footer, buf);
+    match &app.status {
+        Some(status) => status_line::render(status, &app.theme, footer, buf),
+        None => stage_bar::render_footer(app, footer, buf),
+    }
     match app.mode {
         Mode::Stepping => render_stepping(app, body, buf),
+        Mode::Wire => wire_view::render(app, body, buf),
         Mode::Contrast => {
             let [plain, pkce] = contrast::columns(app, body.width / 2);
             let want = want_of_columns(&[&plain.1, &pkce.1], body.width, app);
@@ -55,6 +66,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 lesson::render(app, rest, buf);
             }
         }
+    }
+    if let Some(editor) = &app.editor {
+        editor::view::render(editor, body, buf, &app.theme);
     }
     if app.help {
         help::render(app, area, buf);
@@ -93,6 +107,10 @@ pub fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
     let key = RunKey::honest(app.flow);
     let run = app.run(key);
     match run.and_then(|r| r.stage(app.stage).map(|rec| (r, rec))) {
+        Some((run, _)) if !run.stage(app.stage).is_some_and(|r| r.reached) => {
+            let items = not_reached_items(run, app.stage);
+            (items.clone(), items)
+        }
         Some((run, record)) => {
             let left = (app.stage == Stage::CodeIssued)
                 .then(|| app.code_seconds_left(key))
@@ -104,6 +122,15 @@ pub fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
         }
         None => (pending(run), pending(run)),
     }
+}
+
+/// A stage the flow did not reach, said in words on both sides.
+pub fn not_reached_items(run: &super::app::Run, stage: Stage) -> Vec<Item> {
+    let why = super::bench::not_reached(run, stage).unwrap_or_default();
+    vec![
+        Item::note(format!("✗ {why}"), super::rows::Tone::Bad),
+        Item::note("R replays the flow untouched", super::rows::Tone::Dim),
+    ]
 }
 
 fn render_stepping(app: &App, body: Rect, buf: &mut Buffer) {

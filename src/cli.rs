@@ -179,15 +179,32 @@ pub struct ServeArgs {
     /// The port; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// The issuer identifier clients use, e.g. http://192.168.1.20:8080, when
+    /// bound to a non-loopback address (required with 0.0.0.0 or ::).
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
     /// Approve every valid authorization request without a consent page.
     #[arg(long)]
     pub auto_approve: bool,
-    /// Whether an authorization request must carry a code_challenge.
+    /// Whether an authorization request must carry a code_challenge. `lax`
+    /// is INSECURE (plain accepted, no downgrade check): for experiments only.
     #[arg(long, value_enum, default_value = "required")]
     pub pkce: PkcePolicy,
-    /// Derive client ids, codes and tokens from this seed.
+    /// Derive client ids, codes and tokens from this seed (loopback only:
+    /// seeded secrets are predictable).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// How long an authorization code lives, in seconds (1 to 86400).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub code_lifetime: u64,
+    /// Let clients register https redirect URIs on any host (by default only
+    /// loopback http and private-use schemes such as com.example.app:/cb).
+    #[arg(long)]
+    pub allow_https_redirects: bool,
+    /// Do not print a line per request.
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Write logs to this file.
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,

@@ -273,6 +273,33 @@ impl Client {
         let action = Url::parse(&consent_page.request.url)
             .and_then(|base| base.join(&action))
             .map_err(|e| ClientError::Protocol(format!("bad consent form action: {e}")))?;
+        // A browser posts a form with its Origin, and sends back the cookie
+        // that binds the form to the browser that loaded the page (SPEC.md
+        // §9F): the server refuses the form without it.
+        let mut fixed_headers = vec![
+            (
+                CONTENT_TYPE.as_str().to_owned(),
+                "application/x-www-form-urlencoded".to_owned(),
+            ),
+            (
+                reqwest::header::ORIGIN.as_str().to_owned(),
+                action.origin().ascii_serialization(),
+            ),
+        ];
+        let cookies: Vec<&str> = consent_page
+            .response
+            .headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+            .filter_map(|(_, value)| value.split(';').next())
+            .map(str::trim)
+            .collect();
+        if !cookies.is_empty() {
+            fixed_headers.push((
+                reqwest::header::COOKIE.as_str().to_owned(),
+                cookies.join("; "),
+            ));
+        }
         Ok(PlannedRequest {
             method: "POST".into(),
             url: action.to_string(),
@@ -281,10 +308,7 @@ impl Client {
                 Param::new("request_id", request_id),
                 Param::new("decision", "approve"),
             ],
-            fixed_headers: vec![(
-                CONTENT_TYPE.as_str().to_owned(),
-                "application/x-www-form-urlencoded".to_owned(),
-            )],
+            fixed_headers,
         })
     }
 

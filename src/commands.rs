@@ -138,17 +138,31 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
 }
 
 fn serve(args: ServeArgs) -> Result<(), Outcome> {
+    let issuer = serve_issuer(&args)?;
     init_log(args.log.as_deref())?;
     runtime()?.block_on(async {
         let listener = tokio::net::TcpListener::bind((args.bind, args.port))
             .await
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
+        // Lines wait here while stdout is slow; past 1,024 they are dropped
+        // rather than slow the server down.
+        let (request_log, lines) = match args.quiet {
+            true => (None, None),
+            false => {
+                let (log, lines) = server::RequestLog::channel(1024);
+                (Some(log), Some(lines))
+            }
+        };
         let handle = server::spawn(
             listener,
             ServerConfig {
                 policy: args.pkce,
                 auto_approve: args.auto_approve,
                 seed: args.seed,
+                code_lifetime: std::time::Duration::from_secs(args.code_lifetime),
+                allow_https_redirects: args.allow_https_redirects,
+                issuer,
+                request_log,
                 ..ServerConfig::default()
             },
         )
@@ -165,14 +179,18 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         let policy = match args.pkce {
             server::PkcePolicy::Required => "PKCE required",
             server::PkcePolicy::Optional => "PKCE optional (the Step 04 server)",
+            server::PkcePolicy::Lax => {
+                "PKCE lax: INSECURE, for experiments only (plain accepted, no downgrade check)"
+            }
         };
         println!(
-            "{policy}, {}; stop with Ctrl-C",
+            "{policy}, {}, codes live {} s; stop with Ctrl-C",
             if args.auto_approve {
                 "auto-approve"
             } else {
                 "consent page"
-            }
+            },
+            args.code_lifetime
         );
         if !args.bind.is_loopback() {
             eprintln!(
@@ -180,11 +198,64 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
                 args.bind
             );
         }
+        if let Some(lines) = lines {
+            // A thread of its own: a blocked stdout stalls only this thread.
+            std::thread::spawn(move || print_requests(&lines));
+        }
         stop.await;
         handle.shutdown().await;
         anyhow::Ok(())
     })?;
     Ok(())
+}
+
+/// The issuer `serve` announces, or why it refuses to start: a seed makes
+/// every secret predictable, so it is for loopback only; an unspecified
+/// address (0.0.0.0, ::) names no URL a client could use, so it needs
+/// `--issuer`; an issuer is an origin (RFC 8414 §2: no query, no fragment;
+/// the endpoints here sit at the root, so no path either).
+fn serve_issuer(args: &ServeArgs) -> Result<Option<String>, Refused> {
+    if args.seed.is_some() && !args.bind.is_loopback() {
+        return Err(Refused(format!(
+            "--seed makes every client id, code and token predictable: it is refused with --bind {}, which is not loopback",
+            args.bind
+        )));
+    }
+    let Some(issuer) = &args.issuer else {
+        if args.bind.is_unspecified() {
+            return Err(Refused(format!(
+                "--bind {} listens on every address, so the server cannot name its issuer: add --issuer URL, the URL clients use (e.g. http://192.168.1.20:8080)",
+                args.bind
+            )));
+        }
+        return Ok(None);
+    };
+    let refuse = |why: &str| Refused(format!("--issuer {issuer}: {why}"));
+    let url = url::Url::parse(issuer).map_err(|e| refuse(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("the issuer must be an http or https URL"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse(
+            "the issuer must be scheme://host[:port], with no path, query or fragment (RFC 8414 section 2)",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("the issuer must not carry credentials"));
+    }
+    Ok(Some(url.origin().ascii_serialization()))
+}
+
+/// Prints the request log, a line per request, until the server is gone or
+/// stdout is closed.
+fn print_requests(lines: &std::sync::mpsc::Receiver<server::RequestLine>) {
+    use std::io::Write as _;
+    for line in lines {
+        let mut out = std::io::stdout().lock();
+        if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM. The handlers are installed when this is

@@ -39,40 +39,9 @@
 //! as well if a value is absent at run time. An attack lesson sees the values
 //! of stage 4 (the attack is played after it) plus the attack's own.
 //!
-//! "from N" means from stage N on (values accumulate); "attack" means only
-//! in a lesson with that `attack`.
-//!
-//! | placeholder | pkce flow | plain flow | value |
-//! | --- | --- | --- | --- |
-//! | `issuer` | always | always | the server's issuer, `http://127.0.0.1:<port>` |
-//! | `client_id` | always | always | the identifier registered in Step 03 |
-//! | `redirect_uri` | from 1 | from 1 | the registered redirect URI |
-//! | `resource` | from 1 | from 1 | the resource the token is for (RFC 8707) |
-//! | `random_octets_hex` | from 1 | – | the 32 random octets behind the verifier, hex |
-//! | `code_verifier` | from 1 | – | the client's `code_verifier` |
-//! | `sha256_hex` | from 2 | – | `SHA256(code_verifier)` as the client computed it, hex |
-//! | `code_challenge` | from 2 | – | the client's `code_challenge` |
-//! | `code_challenge_method` | from 2 | – | `S256` |
-//! | `state` | from 3 | from 3 | the `state` of the authorization request |
-//! | `authorization_url` | from 3 | from 3 | the full authorization URL |
-//! | `code` | from 4 | from 4 | the code the client received |
-//! | `iss` | from 4 | from 4 | the `iss` of the redirect (RFC 9207) |
-//! | `code_lifetime_secs` | from 4 | from 4 | the code's lifetime as the server stored it |
-//! | `stored_challenge` | from 4 | – | the challenge the server stored with the code |
-//! | `stored_challenge_method` | from 4 | – | the method stored with it |
-//! | `token_response` | from 5 | from 5 | the client's token response: `200 access_token=…` or `400 error=…` |
-//! | `server_code_verifier` | 6 | – | the verifier as the token endpoint received it |
-//! | `server_sha256_hex` | 6 | – | `SHA256` of it, computed by the server, hex |
-//! | `computed_challenge` | 6 | – | `BASE64URL(SHA256(…))`, computed by the server |
-//! | `pkce_verdict` | 6 | – | the server's verdict: `match`, `mismatch`, … |
-//! | `access_token` | 6 | – | the client's access token (in the plain flow an interception may take it) |
-//! | `expires_in` | 6 | – | the token's lifetime in seconds |
-//! | `attack_request` | attack | attack | the decisive request, e.g. `POST /token` |
-//! | `attack_code` | interception | interception, downgrade | the code presented (the PKCE server refuses a downgrade before issuing one) |
-//! | `attack_response` | attack | attack | the server's answer, e.g. `400 error=invalid_grant` |
-//! | `attack_error` | interception, downgrade | downgrade | the OAuth error of the answer |
-//! | `attack_code_verifier` | interception | downgrade | the verifier presented: invented by the interceptor, or the victim's own with the injected code |
-//! | `stolen_access_token` | – | interception | the token the attacker obtained |
+//! Which placeholders exist, where each has a value and what it holds is
+//! the table in the documentation of [`Placeholder`], made from the one list
+//! in `placeholder.rs`.
 //!
 //! # Errors
 //! Every problem is a [`LessonError`] naming the file and the line

@@ -6,16 +6,30 @@
 //! Every handler reports what it received, stored and computed as
 //! [`ServerEvent`]s, so the tutorial shows the server's own values. Handlers
 //! return OAuth errors, never panic; the shared state survives a poisoned lock.
+//!
+//! `pkce-tutor serve` faces real clients, so no client can hold the server:
+//! connections have timeouts and a cap (`serve_loop.rs`, `idle.rs`), stores
+//! and parameters are bounded (`bounded.rs`), and every number is in
+//! [`Limits`] with its reason. The PKCE policy is data the handlers consult
+//! (`policy.rs`).
 
+mod access_log;
+mod audience;
 mod authorize;
 mod body;
+mod bounded;
+mod consent;
 mod error;
+mod idle;
+mod limits;
 mod metadata;
 mod params;
+mod policy;
 mod redirect_uri;
 mod register;
 mod request_id;
 mod resource;
+mod serve_loop;
 mod store;
 mod token;
 
@@ -27,11 +41,14 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::serve::ListenerExt as _;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
+
+pub use access_log::{RequestLine, RequestLog};
+pub use limits::Limits;
+pub use policy::PkcePolicy;
 
 pub use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 use crate::record::{Report, RequestId, ServerReport};
@@ -39,22 +56,10 @@ use crate::record::{Report, RequestId, ServerReport};
 /// The largest request body any endpoint reads; larger ones get 413.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
 
-/// Whether the server insists on PKCE.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum PkcePolicy {
-    /// OAuth 2.1 / MCP: an authorization request without `code_challenge` is
-    /// refused (OAuth 2.1 §4.1.2.1, RFC 7636 §4.4.1).
-    Required,
-    /// The Step 04 server: PKCE is checked only when a challenge was sent. A
-    /// verifier for a code issued without a challenge is still refused
-    /// (RFC 9700 §4.8.2).
-    Optional,
-}
-
 /// How to run the server.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// Required or optional PKCE.
+    /// Required, optional or lax PKCE.
     pub policy: PkcePolicy,
     /// Skip the consent page: `GET /authorize` redirects with the code at once.
     pub auto_approve: bool,
@@ -67,6 +72,19 @@ pub struct ServerConfig {
     /// Where to report what the server does, each report naming its
     /// request, if anyone listens.
     pub events: Option<mpsc::UnboundedSender<ServerReport>>,
+    /// Timeouts, the connection cap, store caps and parameter sizes.
+    pub limits: Limits,
+    /// Whether clients may register `https` redirect URIs on any host. Off by
+    /// default: this server authenticates nobody, so an https redirect URI
+    /// on an attacker's host would make its error redirects an open
+    /// redirector (OAuth 2.1 §7.13.2); loopback and private-use schemes are
+    /// always allowed.
+    pub allow_https_redirects: bool,
+    /// The issuer identifier when it is not `http://<bound address>`, e.g.
+    /// the URL clients reach through a proxy or on the network.
+    pub issuer: Option<String>,
+    /// One line per request, if anyone reads them.
+    pub request_log: Option<RequestLog>,
 }
 
 impl Default for ServerConfig {
@@ -78,6 +96,10 @@ impl Default for ServerConfig {
             code_lifetime: Duration::from_secs(600),
             token_lifetime: Duration::from_secs(3600),
             events: None,
+            limits: Limits::default(),
+            allow_https_redirects: false,
+            issuer: None,
+            request_log: None,
         }
     }
 }
@@ -90,6 +112,10 @@ pub(crate) struct Shared {
     rng: Mutex<ChaCha20Rng>,
     /// How many requests have arrived (the last [`RequestId`] given).
     requests: AtomicU64,
+    /// The values that bind a consent form to a browser (cookies) come from
+    /// their own stream, so that setting a cookie does not shift the codes
+    /// and tokens a seed reproduces.
+    binding_rng: Mutex<ChaCha20Rng>,
 }
 
 impl Shared {
@@ -117,6 +143,11 @@ impl Shared {
         crate::random::urlsafe::<32>(&mut *lock(&self.rng))
     }
 
+    /// 32 random octets, base64url, from the binding stream.
+    fn random_binding(&self) -> String {
+        crate::random::urlsafe::<32>(&mut *lock(&self.binding_rng))
+    }
+
     /// A client identifier: 16 random octets, base64url.
     fn random_client_id(&self) -> String {
         crate::random::urlsafe::<16>(&mut *lock(&self.rng))
@@ -126,9 +157,23 @@ impl Shared {
         lock(&self.store)
     }
 
-    /// The URL of the protected resource, also the audience of its tokens.
+    /// The rules of the PKCE policy.
+    fn rules(&self) -> policy::Rules {
+        self.config.policy.rules()
+    }
+
+    /// The URL of the protected resource, the default audience of tokens
+    /// (a token request without `resource` is for it, DESIGN.md "Audience").
     fn resource_url(&self) -> String {
         format!("{}/resource", self.issuer)
+    }
+
+    /// Whether `resource` is one this server protects: `/resource`, and
+    /// `/mcp`, the MCP endpoint (RFC 8707 §2: others are `invalid_target`).
+    fn protects(&self, resource: &str) -> bool {
+        resource
+            .strip_prefix(self.issuer.as_str())
+            .is_some_and(|path| path == "/resource" || path == "/mcp")
     }
 }
 
@@ -184,31 +229,31 @@ impl Drop for ServerHandle {
 /// Serves on an already bound listener.
 pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Result<ServerHandle> {
     let addr = listener.local_addr()?;
-    let issuer = format!("http://{addr}");
-    let rng = match config.seed {
-        Some(seed) => ChaCha20Rng::seed_from_u64(seed),
-        None => ChaCha20Rng::from_os_rng(),
+    let issuer = config
+        .issuer
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let (rng, mut binding_rng) = match config.seed {
+        Some(seed) => (
+            ChaCha20Rng::seed_from_u64(seed),
+            ChaCha20Rng::seed_from_u64(seed),
+        ),
+        None => (ChaCha20Rng::from_os_rng(), ChaCha20Rng::from_os_rng()),
     };
+    binding_rng.set_stream(1);
+    let store = store::Store::new(&config.limits, config.code_lifetime, config.token_lifetime);
+    let limits = config.limits.clone();
+    let log = config.request_log.clone();
     let shared = Arc::new(Shared {
         issuer: issuer.clone(),
         config,
-        store: Mutex::new(store::Store::default()),
+        store: Mutex::new(store),
         rng: Mutex::new(rng),
         requests: AtomicU64::new(0),
+        binding_rng: Mutex::new(binding_rng),
     });
     let (tx, rx) = oneshot::channel();
-    let task = tokio::spawn(async move {
-        // Small request/response pairs: send each segment at once rather
-        // than wait for an ACK (Nagle), as the client side does.
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        axum::serve(listener, router(shared))
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(serve_loop::run(listener, router(shared), limits, log, rx));
     tracing::info!(%issuer, "authorization server listening");
     Ok(ServerHandle {
         issuer,
@@ -247,8 +292,12 @@ fn routes() -> Router<Arc<Shared>> {
             get(metadata::protected_resource),
         )
         .route("/register", post(register::register))
-        .route("/authorize", get(authorize::authorize))
-        .route("/consent", post(authorize::consent))
+        // HEAD is answered without side effects: no code, no pending request.
+        .route(
+            "/authorize",
+            get(authorize::authorize).head(authorize::authorize_head),
+        )
+        .route("/consent", post(consent::consent))
         .route("/token", post(token::token))
         .route("/resource", get(resource::resource))
         // Handlers read bodies through `body::LimitedBody`, which applies

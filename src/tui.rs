@@ -2,27 +2,31 @@
 //! the same screens into a `TestBackend` and returns them as text.
 //!
 //! Layout of the module (STYLE.md): [`App`] is the state and its `update`;
-//! [`keymap`] turns keys into [`Action`]s; `view` draws the screen as a pure
+//! `keys` is the one table of keys, which [`keymap`] turns into [`Action`]s
+//! and the help and the footer list; `view` draws the screen as a pure
 //! function of the app, one file per part of it (stage bar, client and
-//! server panes, sequence strip, lesson, contrast, attack lab, help,
+//! server panes, sequence strip, lesson, contrast, attack lab, help, footer,
 //! too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
 mod app;
 mod attack_lab;
 mod bench;
-mod content;
+mod client_pane;
 mod contrast;
 mod editor;
 mod event_loop;
-mod events;
+mod footer;
 mod help;
 mod keymap;
+mod keys;
 mod lesson;
 pub mod markdown;
 mod pane;
 mod rows;
+mod scroll;
 mod sequence;
+mod server_pane;
 mod stage_bar;
 mod status_line;
 mod theme;
@@ -44,6 +48,7 @@ use crate::lessons::LessonSet;
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use editor::Input as EditorInput;
 pub use keymap::{key_action, keymap};
+pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
 pub use view::draw;
@@ -178,7 +183,8 @@ pub async fn load_with(
 }
 
 /// Draws the app into a buffer of that size, through the same code as the
-/// terminal.
+/// terminal. (The app's own size, [`App::resize`], is what its scroll keys
+/// measure with; set it to the same size before scrolling.)
 pub fn screen_buffer(app: &App, width: u16, height: u16) -> Buffer {
     let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
         Ok(terminal) => terminal,
@@ -236,6 +242,8 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         notes: false,
         lessons,
     });
+    let (width, height) = options.size;
+    app.resize(width, height);
     if options.contrast {
         app.update(Action::ToggleContrast);
     }
@@ -243,6 +251,5 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         app.update(Action::ToggleWire);
     }
     load(&mut app).await?;
-    let (width, height) = options.size;
     Ok(screen_text(&app, width, height))
 }

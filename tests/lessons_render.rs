@@ -40,15 +40,20 @@ fn every_lesson_renders_at_80_and_120_columns() {
     let plain = trace(Flow::Plain, None);
     let mut seen = 0;
     for lesson in set.lessons() {
-        match (lesson.attack, lesson.stage) {
-            (Some(attack), _) => {
+        match (lesson.attack, lesson.stage, lesson.experiment) {
+            // An experiment's lesson explains that experiment's run.
+            (_, _, Some(experiment)) => {
+                let run = lessons_support::experiment_trace(experiment);
+                snapshot(&lesson.id, lesson, &filled(lesson, &run));
+            }
+            (Some(attack), _, None) => {
                 for flow in [Flow::Pkce, Flow::Plain] {
                     let run = trace(flow, Some(attack));
                     let name = format!("{}_{}", lesson.id, flow.name());
                     snapshot(&name, lesson, &filled(lesson, &run));
                 }
             }
-            (None, Some(_)) => {
+            (None, Some(_), None) => {
                 let run = if lesson.flow.covers(Flow::Pkce) {
                     &pkce
                 } else {
@@ -56,11 +61,11 @@ fn every_lesson_renders_at_80_and_120_columns() {
                 };
                 snapshot(&lesson.id, lesson, &filled(lesson, run));
             }
-            (None, None) => snapshot(&lesson.id, lesson, &filled(lesson, &pkce)),
+            (None, None, None) => snapshot(&lesson.id, lesson, &filled(lesson, &pkce)),
         }
         seen += 1;
     }
-    assert_eq!(seen, 16);
+    assert_eq!(seen, 24);
 }
 
 /// The panel shows 6 to 12 lines; a lesson may scroll, but not by much.

@@ -93,7 +93,12 @@ async fn authorize_redirect_uri_not_exact_gets_400_page_without_redirect() {
 // IP redirect URIs only; an https redirect URI with another port is refused.
 #[tokio::test]
 async fn authorize_https_redirect_uri_with_other_port_gets_400_page() {
-    let server = TestServer::start().await;
+    // https redirect URIs are registered only when the server allows them.
+    let server = TestServer::with(ServerConfig {
+        allow_https_redirects: true,
+        ..config(PkcePolicy::Required)
+    })
+    .await;
     let client_id = server.register(&["https://app.example/cb"]).await;
     let ok = server.code_for(
         &client_id,
@@ -321,12 +326,13 @@ async fn authorize_malformed_challenge_redirects_invalid_request() {
 async fn authorize_duplicated_parameter_redirects_invalid_request() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
+    // `resource` may repeat under RFC 8707 §2; this server answers that with
+    // invalid_target (SPEC.md §9D), checked in server_hardening.rs.
     for duplicated in [
         "code_challenge",
         "code_challenge_method",
         "response_type",
         "scope",
-        "resource",
     ] {
         let resource = server.url("/resource");
         let mut params = vec![
@@ -537,11 +543,10 @@ async fn consent_page_refuses_framing_and_approve_redirects_with_303() {
     );
     let csp = header(&page, CONTENT_SECURITY_POLICY.as_str()).unwrap_or_default();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    let html = page.text().await.unwrap();
-    assert!(html.contains("action=\"/consent\""), "{html}");
-    let request_id = request_id_of(&html);
+    let page = ConsentPage::read(page).await;
+    assert!(page.html.contains("action=\"/consent\""), "{}", page.html);
 
-    let approve = consent(&server, &request_id, "approve").await;
+    let approve = server.consent(&page, "approve").await;
     let location = expect_redirect(&approve, StatusCode::SEE_OTHER, REDIRECT_URI);
     assert_eq!(param(&location, "state").as_deref(), Some(STATE));
     assert_eq!(param(&location, "iss").as_deref(), Some(server.issuer()));
@@ -552,7 +557,7 @@ async fn consent_page_refuses_framing_and_approve_redirects_with_303() {
     expect_token(token).await;
 
     // The consent request is single-use.
-    let again = consent(&server, &request_id, "approve").await;
+    let again = server.consent(&page, "approve").await;
     expect_error_page(again, "invalid_request").await;
 }
 
@@ -565,8 +570,8 @@ async fn consent_deny_redirects_access_denied_with_303() {
     let page = server
         .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
         .await;
-    let request_id = request_id_of(&page.text().await.unwrap());
-    let deny = consent(&server, &request_id, "deny").await;
+    let page = ConsentPage::read(page).await;
+    let deny = server.consent(&page, "deny").await;
     let location = expect_redirect(&deny, StatusCode::SEE_OTHER, REDIRECT_URI);
     assert_eq!(param(&location, "error").as_deref(), Some("access_denied"));
     assert_eq!(param(&location, "state").as_deref(), Some(STATE));
@@ -631,25 +636,6 @@ async fn consent_page_shows_client_and_redirect_uri_escaped() {
         "{html}"
     );
     assert!(html.contains(REDIRECT_URI), "{html}");
-}
-
-fn request_id_of(html: &str) -> String {
-    let at = html
-        .find("name=\"request_id\" value=\"")
-        .expect("request_id input")
-        + "name=\"request_id\" value=\"".len();
-    html[at..at + html[at..].find('"').unwrap()].to_owned()
-}
-
-async fn consent(server: &TestServer, request_id: &str, decision: &str) -> reqwest::Response {
-    server
-        .http
-        .post(server.url("/consent"))
-        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("request_id={request_id}&decision={decision}"))
-        .send()
-        .await
-        .unwrap()
 }
 
 // ---------------------------------------------------------------------------
@@ -1314,7 +1300,10 @@ async fn resource_with_expired_token_is_401_with_bearer_challenge() {
 async fn resource_refuses_a_token_issued_for_another_resource() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let other = "https://other.example/mcp";
+    // The other resource this server protects (a foreign one is refused at
+    // /authorize with invalid_target).
+    let other = server.url("/mcp");
+    let other = other.as_str();
     let params = [
         ("response_type", "code"),
         ("client_id", client_id.as_str()),
@@ -1467,7 +1456,12 @@ async fn register_unsupported_token_endpoint_auth_method_is_invalid_client_metad
 // the server substitutes none and echoes it; Cache-Control: no-store.
 #[tokio::test]
 async fn register_public_client_gets_201_with_client_id_and_auth_method_none() {
-    let server = TestServer::start().await;
+    // https redirect URIs are registered only when the server allows them.
+    let server = TestServer::with(ServerConfig {
+        allow_https_redirects: true,
+        ..config(PkcePolicy::Required)
+    })
+    .await;
     let response = server
         .register_json(&json!({
             "client_name": "MCP client",

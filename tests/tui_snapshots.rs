@@ -6,7 +6,7 @@
 mod tui_support;
 
 use pkce_tutor::flow::{Flow, Stage};
-use pkce_tutor::tui::{Action, ThemeName, screen_buffer, screen_text};
+use pkce_tutor::tui::{Action, Scroll, ThemeName, screen_buffer, screen_text};
 use tui_support::screen;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -72,19 +72,21 @@ async fn interception_replay_both_flows() {
         )
         .await;
     }
-    // Scrolled to the end of the columns, at the small size.
-    let name = "attack_interception_scrolled_80x24";
-    let scroll = [
-        Action::ToggleAttack,
-        Action::ScrollDown,
-        Action::ScrollDown,
-        Action::ScrollDown,
-        Action::ScrollDown,
-        Action::ScrollDown,
-        Action::ScrollDown,
-        Action::ScrollDown,
-    ];
-    check(name, Flow::Pkce, Stage::CodeIssued, &scroll, (80, 24)).await;
+    // Scrolled to the end of the columns, at the small size: once the
+    // replay is loaded (before, there is nothing to scroll).
+    let mut app = screen(
+        Flow::Pkce,
+        Stage::CodeIssued,
+        &[Action::ToggleAttack],
+        ThemeName::Dark,
+    )
+    .await;
+    app.resize(80, 24);
+    for _ in 0..3 {
+        app.update(Action::Scroll(Scroll::PageDown));
+    }
+    let text = screen_text(&app, 80, 24);
+    settings().bind(|| insta::assert_snapshot!("attack_interception_scrolled_80x24", text));
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! The placeholder vocabulary: which `{{name}}` exists, where it can be
 //! filled (checked statically from a lesson's stage, flow and attack), and
-//! how its value is read from a recorded [`Trace`]. The table in the parent
-//! module's documentation mirrors [`Placeholder::ALL`] and [`availability`].
+//! how its value is read from a recorded [`Trace`]. The vocabulary is
+//! written once, as the table given to `vocabulary!`, from which the enum,
+//! its names, its availability and its documented table are all made.
 
 use std::ops::Range;
 
@@ -12,67 +13,144 @@ use crate::flow::{Attack, Flow, Stage, StageRecord, Trace};
 use crate::record::{PkceCheck, ServerEvent, StoredCode};
 use crate::wire::HttpResponse;
 
-/// A value a lesson can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Placeholder {
-    /// `{{issuer}}`
-    Issuer,
-    /// `{{client_id}}`
-    ClientId,
-    /// `{{redirect_uri}}`
-    RedirectUri,
-    /// `{{resource}}`
-    Resource,
-    /// `{{random_octets_hex}}`
-    RandomOctetsHex,
-    /// `{{code_verifier}}`
-    CodeVerifier,
-    /// `{{sha256_hex}}`
-    Sha256Hex,
-    /// `{{code_challenge}}`
-    CodeChallenge,
-    /// `{{code_challenge_method}}`
-    CodeChallengeMethod,
-    /// `{{state}}`
-    State,
-    /// `{{authorization_url}}`
-    AuthorizationUrl,
-    /// `{{code}}`
-    Code,
-    /// `{{iss}}`
-    Iss,
-    /// `{{code_lifetime_secs}}`
-    CodeLifetimeSecs,
-    /// `{{stored_challenge}}`
-    StoredChallenge,
-    /// `{{stored_challenge_method}}`
-    StoredChallengeMethod,
-    /// `{{token_response}}`
-    TokenResponse,
-    /// `{{server_code_verifier}}`
-    ServerCodeVerifier,
-    /// `{{server_sha256_hex}}`
-    ServerSha256Hex,
-    /// `{{computed_challenge}}`
-    ComputedChallenge,
-    /// `{{pkce_verdict}}`
-    PkceVerdict,
-    /// `{{access_token}}`
-    AccessToken,
-    /// `{{expires_in}}`
-    ExpiresIn,
-    /// `{{attack_request}}`
-    AttackRequest,
-    /// `{{attack_code}}`
-    AttackCode,
-    /// `{{attack_response}}`
-    AttackResponse,
-    /// `{{attack_error}}`
-    AttackError,
-    /// `{{attack_code_verifier}}`
-    AttackCodeVerifier,
-    /// `{{stolen_access_token}}`
-    StolenAccessToken,
+/// Writes the vocabulary out of the one table below: the [`Placeholder`]
+/// enum (whose documentation is the table, for lesson authors),
+/// [`Placeholder::ALL`], [`Placeholder::name`] and `availability`.
+///
+/// A row is `Variant "name" [where] "what it holds"`, `where` being one of
+/// `always`; `from N` (stage N on, both flows); `pkce from N` (stage N on,
+/// the PKCE flow only); `attack any` (every attack lesson); or
+/// `attack pkce(Attack, …) plain(Attack, …)` (only in the lessons of those
+/// attacks, in that flow). How a value is read from a run is the one thing
+/// a row does not say: that is `Placeholder::value`, whose `match` the
+/// compiler keeps complete.
+macro_rules! vocabulary {
+    ($($variant:ident $name:literal [$($where:tt)+] $about:literal;)+) => {
+        /// A value a lesson can name, as `{{name}}`.
+        ///
+        /// "from N" means from stage N on (values accumulate); "attack"
+        /// means only in an attack lesson, and a list of attacks only in
+        /// the lessons of those attacks.
+        ///
+        /// | placeholder | pkce flow | plain flow | value |
+        /// | --- | --- | --- | --- |
+        $(#[doc = concat!(
+            "| `", $name, "` | ",
+            vocabulary!(@pkce $($where)+), " | ",
+            vocabulary!(@plain $($where)+), " | ",
+            $about, " |"
+        )])+
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Placeholder {
+            $(#[doc = concat!("`{{", $name, "}}`: ", $about)] $variant,)+
+        }
+
+        impl Placeholder {
+            /// Every placeholder, in the order of the table.
+            pub const ALL: [Placeholder; [$($name),+].len()] = [$(Self::$variant),+];
+
+            /// The name written between `{{` and `}}`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+
+            fn availability(self) -> Availability {
+                match self {
+                    $(Self::$variant => vocabulary!(@availability $($where)+),)+
+                }
+            }
+        }
+    };
+    (@availability always) => { Availability::Always };
+    (@availability from $n:literal) => { Availability::FromStage(Stage::ALL[$n - 1]) };
+    (@availability pkce from $n:literal) => { Availability::PkceFromStage(Stage::ALL[$n - 1]) };
+    (@availability attack any) => {
+        Availability::Attack { pkce: ANY_ATTACK, plain: ANY_ATTACK }
+    };
+    (@availability attack pkce($($pkce:ident),*) plain($($plain:ident),*)) => {
+        Availability::Attack { pkce: &[$(Attack::$pkce),*], plain: &[$(Attack::$plain),*] }
+    };
+    (@pkce always) => { "always" };
+    (@pkce from $n:literal) => { concat!("from ", $n) };
+    (@pkce pkce from $n:literal) => { concat!("from ", $n) };
+    (@pkce attack any) => { "attack" };
+    (@pkce attack pkce($($pkce:ident),*) plain($($plain:ident),*)) => {
+        vocabulary!(@list $($pkce),*)
+    };
+    (@plain always) => { "always" };
+    (@plain from $n:literal) => { concat!("from ", $n) };
+    (@plain pkce from $n:literal) => { "–" };
+    (@plain attack any) => { "attack" };
+    (@plain attack pkce($($pkce:ident),*) plain($($plain:ident),*)) => {
+        vocabulary!(@list $($plain),*)
+    };
+    (@list) => { "–" };
+    (@list $first:ident $(, $rest:ident)*) => {
+        concat!(stringify!($first) $(, ", ", stringify!($rest))*)
+    };
+}
+
+vocabulary! {
+    Issuer "issuer" [always]
+        "the server's issuer, `http://127.0.0.1:<port>`";
+    ClientId "client_id" [always]
+        "the identifier registered in Step 03";
+    RedirectUri "redirect_uri" [from 1]
+        "the registered redirect URI";
+    Resource "resource" [from 1]
+        "the resource the token is for (RFC 8707)";
+    RandomOctetsHex "random_octets_hex" [pkce from 1]
+        "the 32 random octets behind the verifier, hex";
+    CodeVerifier "code_verifier" [pkce from 1]
+        "the client's `code_verifier`";
+    Sha256Hex "sha256_hex" [pkce from 2]
+        "`SHA256(code_verifier)` as the client computed it, hex";
+    CodeChallenge "code_challenge" [pkce from 2]
+        "the client's `code_challenge`";
+    CodeChallengeMethod "code_challenge_method" [pkce from 2]
+        "`S256`";
+    State "state" [from 3]
+        "the `state` of the authorization request";
+    AuthorizationUrl "authorization_url" [from 3]
+        "the full authorization URL";
+    Code "code" [from 4]
+        "the code the client received";
+    Iss "iss" [from 4]
+        "the `iss` of the redirect (RFC 9207)";
+    CodeLifetimeSecs "code_lifetime_secs" [from 4]
+        "the code's lifetime as the server stored it";
+    StoredChallenge "stored_challenge" [pkce from 4]
+        "the challenge the server stored with the code";
+    StoredChallengeMethod "stored_challenge_method" [pkce from 4]
+        "the method stored with it";
+    TokenResponse "token_response" [from 5]
+        "the client's token response: `200 access_token=…` or `400 error=…`";
+    ServerCodeVerifier "server_code_verifier" [pkce from 6]
+        "the verifier as the token endpoint received it";
+    ServerSha256Hex "server_sha256_hex" [pkce from 6]
+        "`SHA256` of it, computed by the server, hex";
+    ComputedChallenge "computed_challenge" [pkce from 6]
+        "`BASE64URL(SHA256(…))`, computed by the server";
+    PkceVerdict "pkce_verdict" [pkce from 6]
+        "the server's verdict: `match`, `mismatch`, …";
+    AccessToken "access_token" [pkce from 6]
+        "the client's access token (in the plain flow an interception may take it)";
+    ExpiresIn "expires_in" [pkce from 6]
+        "the token's lifetime in seconds";
+    AttackRequest "attack_request" [attack any]
+        "the decisive request, e.g. `POST /token`";
+    AttackCode "attack_code" [attack pkce(Interception) plain(Interception, Downgrade)]
+        "the code presented (the PKCE server refuses a downgrade before issuing one)";
+    AttackResponse "attack_response" [attack any]
+        "the server's answer, e.g. `400 error=invalid_grant`";
+    AttackError "attack_error" [attack pkce(Interception, Downgrade) plain(Downgrade)]
+        "the OAuth error of the answer";
+    AttackCodeVerifier "attack_code_verifier" [attack pkce(Interception) plain(Downgrade)]
+        "the verifier presented: invented by the interceptor, or the victim's own with the injected code";
+    StolenAccessToken "stolen_access_token" [attack pkce() plain(Interception)]
+        "the token the attacker obtained";
 }
 
 /// Where a placeholder has a value in every run.
@@ -84,131 +162,21 @@ enum Availability {
     FromStage(Stage),
     /// From this stage on, in the PKCE flow only.
     PkceFromStage(Stage),
-    /// Only in an attack lesson, for these (attack, flow) pairs.
-    Attack(&'static [(Attack, Flow)]),
+    /// Only in an attack lesson: of these attacks in the PKCE flow, and of
+    /// these in the plain flow.
+    Attack {
+        pkce: &'static [Attack],
+        plain: &'static [Attack],
+    },
 }
 
-const ANY_ATTACK: &[(Attack, Flow)] = &[
-    (Attack::Interception, Flow::Pkce),
-    (Attack::Interception, Flow::Plain),
-    (Attack::Downgrade, Flow::Pkce),
-    (Attack::Downgrade, Flow::Plain),
-];
+/// Every attack a lesson can explain.
+const ANY_ATTACK: &[Attack] = &[Attack::Interception, Attack::Downgrade];
 
 impl Placeholder {
-    /// Every placeholder, in the order of the documented table.
-    pub const ALL: [Placeholder; 29] = [
-        Self::Issuer,
-        Self::ClientId,
-        Self::RedirectUri,
-        Self::Resource,
-        Self::RandomOctetsHex,
-        Self::CodeVerifier,
-        Self::Sha256Hex,
-        Self::CodeChallenge,
-        Self::CodeChallengeMethod,
-        Self::State,
-        Self::AuthorizationUrl,
-        Self::Code,
-        Self::Iss,
-        Self::CodeLifetimeSecs,
-        Self::StoredChallenge,
-        Self::StoredChallengeMethod,
-        Self::TokenResponse,
-        Self::ServerCodeVerifier,
-        Self::ServerSha256Hex,
-        Self::ComputedChallenge,
-        Self::PkceVerdict,
-        Self::AccessToken,
-        Self::ExpiresIn,
-        Self::AttackRequest,
-        Self::AttackCode,
-        Self::AttackResponse,
-        Self::AttackError,
-        Self::AttackCodeVerifier,
-        Self::StolenAccessToken,
-    ];
-
-    /// The name written between `{{` and `}}`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Issuer => "issuer",
-            Self::ClientId => "client_id",
-            Self::RedirectUri => "redirect_uri",
-            Self::Resource => "resource",
-            Self::RandomOctetsHex => "random_octets_hex",
-            Self::CodeVerifier => "code_verifier",
-            Self::Sha256Hex => "sha256_hex",
-            Self::CodeChallenge => "code_challenge",
-            Self::CodeChallengeMethod => "code_challenge_method",
-            Self::State => "state",
-            Self::AuthorizationUrl => "authorization_url",
-            Self::Code => "code",
-            Self::Iss => "iss",
-            Self::CodeLifetimeSecs => "code_lifetime_secs",
-            Self::StoredChallenge => "stored_challenge",
-            Self::StoredChallengeMethod => "stored_challenge_method",
-            Self::TokenResponse => "token_response",
-            Self::ServerCodeVerifier => "server_code_verifier",
-            Self::ServerSha256Hex => "server_sha256_hex",
-            Self::ComputedChallenge => "computed_challenge",
-            Self::PkceVerdict => "pkce_verdict",
-            Self::AccessToken => "access_token",
-            Self::ExpiresIn => "expires_in",
-            Self::AttackRequest => "attack_request",
-            Self::AttackCode => "attack_code",
-            Self::AttackResponse => "attack_response",
-            Self::AttackError => "attack_error",
-            Self::AttackCodeVerifier => "attack_code_verifier",
-            Self::StolenAccessToken => "stolen_access_token",
-        }
-    }
-
     /// The placeholder called `name`.
     pub fn from_name(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    fn availability(self) -> Availability {
-        use Availability::*;
-        match self {
-            Self::Issuer | Self::ClientId => Always,
-            Self::RedirectUri | Self::Resource => FromStage(Stage::Verifier),
-            Self::RandomOctetsHex | Self::CodeVerifier => PkceFromStage(Stage::Verifier),
-            Self::Sha256Hex | Self::CodeChallenge | Self::CodeChallengeMethod => {
-                PkceFromStage(Stage::Challenge)
-            }
-            Self::State | Self::AuthorizationUrl => FromStage(Stage::AuthorizationRequest),
-            Self::Code | Self::Iss | Self::CodeLifetimeSecs => FromStage(Stage::CodeIssued),
-            Self::StoredChallenge | Self::StoredChallengeMethod => PkceFromStage(Stage::CodeIssued),
-            Self::TokenResponse => FromStage(Stage::TokenRequest),
-            Self::ServerCodeVerifier
-            | Self::ServerSha256Hex
-            | Self::ComputedChallenge
-            | Self::PkceVerdict
-            | Self::AccessToken
-            | Self::ExpiresIn => PkceFromStage(Stage::Verification),
-            Self::AttackRequest | Self::AttackResponse => Attack(ANY_ATTACK),
-            // In the PKCE flow the downgrade is refused at the authorization
-            // endpoint: no code, no verifier.
-            Self::AttackCode => Attack(&[
-                (crate::flow::Attack::Interception, Flow::Pkce),
-                (crate::flow::Attack::Interception, Flow::Plain),
-                (crate::flow::Attack::Downgrade, Flow::Plain),
-            ]),
-            Self::AttackError => Attack(&[
-                (crate::flow::Attack::Interception, Flow::Pkce),
-                (crate::flow::Attack::Downgrade, Flow::Pkce),
-                (crate::flow::Attack::Downgrade, Flow::Plain),
-            ]),
-            // The interceptor invents one in the PKCE flow; the victim sends
-            // its own with the injected code in the downgrade.
-            Self::AttackCodeVerifier => Attack(&[
-                (crate::flow::Attack::Interception, Flow::Pkce),
-                (crate::flow::Attack::Downgrade, Flow::Plain),
-            ]),
-            Self::StolenAccessToken => Attack(&[(crate::flow::Attack::Interception, Flow::Plain)]),
-        }
     }
 
     /// Whether every run shown with (`flow`, `stage`, `attack`) has a value;
@@ -244,15 +212,21 @@ impl Placeholder {
                     )
                 }
             }
-            Availability::Attack(pairs) => match attack {
-                Some(a) if pairs.contains(&(a, flow)) => Ok(()),
-                Some(a) => Err(format!(
-                    "the {} attack in the {} flow does not produce it",
-                    a.name(),
-                    flow.name()
-                )),
-                None => Err("it exists only in an attack lesson".to_owned()),
-            },
+            Availability::Attack { pkce, plain } => {
+                let attacks = match flow {
+                    Flow::Pkce => pkce,
+                    Flow::Plain => plain,
+                };
+                match attack {
+                    Some(a) if attacks.contains(&a) => Ok(()),
+                    Some(a) => Err(format!(
+                        "the {} attack in the {} flow does not produce it",
+                        a.name(),
+                        flow.name()
+                    )),
+                    None => Err("it exists only in an attack lesson".to_owned()),
+                }
+            }
         }
     }
 

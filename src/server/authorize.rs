@@ -1,90 +1,65 @@
-//! The authorization endpoint (OAuth 2.1 §4.1.1–§4.1.2.1) and the consent
-//! form that follows it.
+//! The authorization endpoint (OAuth 2.1 §4.1.1–§4.1.2.1): validating the
+//! request, redirecting errors, issuing codes. The consent page and form are
+//! in `consent.rs`.
 //!
 //! Check order (§4.1.2.1, SPEC.md AS-8): first `client_id`, then
 //! `redirect_uri`; an error in either gets a 400 page and never a redirect.
 //! Only then are other errors redirected, with `state` and `iss`.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
+use tokio::time::Instant;
 use url::Url;
 
-use super::body::LimitedBody;
-use super::error::{OAuthError, escape_html};
+use super::access_log::mark;
+use super::error::{OAuthError, html_page};
 use super::params::{Duplicated, Params};
 use super::store::{Grant, IssuedCode};
-use super::{PkcePolicy, Shared, redirect_uri};
-use crate::pkce::{ChallengeMethod, CodeChallenge};
+use super::{Shared, audience, consent, redirect_uri};
 use crate::record::{ServerEvent, StoredCode};
-use crate::wire::utf8_text;
-
-/// How long a consent page stays answerable.
-const CONSENT_LIFETIME: Duration = Duration::from_secs(600);
 
 /// `GET /authorize`.
 pub(crate) async fn authorize(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let params = Params::decode(query.as_deref().unwrap_or(""));
-    shared.emit(ServerEvent::Received {
-        method: "GET".into(),
-        path: "/authorize".into(),
-        params: params.all(),
-    });
+    let params = received(&shared, "GET", query.as_deref());
     let grant = match validate(&shared, &params) {
         Ok(grant) => grant,
-        Err(Refusal::Page(error)) => {
-            report(&shared, &error);
-            return error.into_page();
-        }
-        Err(Refusal::Redirect { error, to }) => {
-            report(&shared, &error);
-            return error_redirect(&shared, &to, error, StatusCode::FOUND);
-        }
+        Err(refusal) => return refuse(&shared, refusal),
     };
     if shared.config.auto_approve {
         return issue_code(&shared, grant, StatusCode::FOUND);
     }
-    consent_page(&shared, grant)
+    consent::page(&shared, grant)
 }
 
-/// `POST /consent`: the user's decision on the consent page.
-pub(crate) async fn consent(
+/// `HEAD /authorize`: the same checks as `GET`, and nothing else. A HEAD
+/// request must not change anything (RFC 9110 §9.2.1, safe methods), so a
+/// valid request issues no code and leaves no pending consent: it answers
+/// 200 with the headers of the consent page.
+pub(crate) async fn authorize_head(
     State(shared): State<Arc<Shared>>,
-    LimitedBody(body): LimitedBody,
+    RawQuery(query): RawQuery,
 ) -> Response {
-    let params = Params::decode(&utf8_text(&body));
+    let params = received(&shared, "HEAD", query.as_deref());
+    match validate(&shared, &params) {
+        Ok(_) => html_page(StatusCode::OK, String::new()),
+        Err(refusal) => refuse(&shared, refusal),
+    }
+}
+
+fn received(shared: &Shared, method: &str, query: Option<&str>) -> Params {
+    let params = Params::decode(query.unwrap_or(""));
     shared.emit(ServerEvent::Received {
-        method: "POST".into(),
-        path: "/consent".into(),
+        method: method.into(),
+        path: "/authorize".into(),
         params: params.all(),
     });
-    let request_id = params.get("request_id").ok().flatten().unwrap_or("");
-    let pending = shared.store().pending.remove(request_id);
-    let Some((grant, _)) = pending.filter(|(_, shown)| shown.elapsed() < CONSENT_LIFETIME) else {
-        let error = OAuthError::new(
-            "invalid_request",
-            "unknown or expired consent request: start again from the authorization request",
-        );
-        report(&shared, &error);
-        return error.into_page();
-    };
-    // After a POSTed form the redirect is 303, never 307, so the form's
-    // content is not sent on to the client (OAuth 2.1 §7.5.4, SPEC.md AS-16).
-    match params.get("decision") {
-        Ok(Some("approve")) => issue_code(&shared, grant, StatusCode::SEE_OTHER),
-        _ => {
-            let error = OAuthError::new("access_denied", "the user denied the request");
-            report(&shared, &error);
-            let to = Target::from(&grant);
-            error_redirect(&shared, &to, error, StatusCode::SEE_OTHER)
-        }
-    }
+    params
 }
 
 /// Where a refused request goes.
@@ -95,9 +70,22 @@ enum Refusal {
     Redirect { error: OAuthError, to: Target },
 }
 
+fn refuse(shared: &Shared, refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::Page(error) => {
+            report(shared, &error);
+            error.into_page()
+        }
+        Refusal::Redirect { error, to } => {
+            report(shared, &error);
+            error_redirect(shared, &to, error, StatusCode::FOUND)
+        }
+    }
+}
+
 /// A validated redirect URI and the state to echo.
 #[derive(Clone)]
-struct Target {
+pub(crate) struct Target {
     redirect_uri: String,
     state: Option<Vec<u8>>,
 }
@@ -133,7 +121,7 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
     let client = shared
         .store()
         .clients
-        .get(&client_id)
+        .get_live(&client_id, Instant::now())
         .cloned()
         .ok_or_else(|| {
             Refusal::Page(OAuthError::new(
@@ -183,10 +171,23 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
         error,
         to: to.clone(),
     };
-    if let Some(dup) = params.first_duplicate() {
+    if let Some(dup) = params.first_duplicate(&["resource"]) {
         return Err(refuse(duplicated(dup)));
     }
     let get = |name: &str| params.get(name).ok().flatten();
+    let limits = &shared.config.limits;
+    if state
+        .as_ref()
+        .is_some_and(|s| s.len() > limits.max_state_bytes)
+    {
+        return Err(refuse(OAuthError::new(
+            "invalid_request",
+            format!(
+                "state is longer than {} bytes, the limit of this server",
+                limits.max_state_bytes
+            ),
+        )));
+    }
 
     match get("response_type") {
         None => {
@@ -206,33 +207,36 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
         }
     }
 
-    let challenge = check_pkce(
-        shared.config.policy,
-        get("code_challenge"),
-        get("code_challenge_method"),
-    )
-    .map_err(refuse)?;
+    let challenge = shared
+        .rules()
+        .challenge(get("code_challenge"), get("code_challenge_method"))
+        .map_err(refuse)?;
 
     let scope = get("scope").map(str::to_owned);
-    if let Some(scope) = &scope
-        && !scope.split(' ').all(|t| {
+    if let Some(scope) = &scope {
+        if scope.len() > limits.max_scope_bytes {
+            return Err(refuse(OAuthError::new(
+                "invalid_scope",
+                format!(
+                    "scope is longer than {} bytes, the limit of this server",
+                    limits.max_scope_bytes
+                ),
+            )));
+        }
+        let tokens_ok = scope.split(' ').all(|t| {
             !t.is_empty()
                 && t.chars()
                     .all(|c| matches!(c, '\x21' | '\x23'..='\x5b' | '\x5d'..='\x7e'))
-        })
-    {
-        return Err(refuse(OAuthError::new(
-            "invalid_scope",
-            "scope is not a space-separated list of scope tokens (OAuth 2.1 section 1.4.1)",
-        )));
+        });
+        if !tokens_ok {
+            return Err(refuse(OAuthError::new(
+                "invalid_scope",
+                "scope is not a space-separated list of scope tokens (OAuth 2.1 section 1.4.1)",
+            )));
+        }
     }
 
-    let resource = get("resource").map(str::to_owned);
-    if let Some(resource) = &resource
-        && let Some(problem) = resource_problem(resource)
-    {
-        return Err(refuse(OAuthError::new("invalid_target", problem)));
-    }
+    let resource = audience::requested(shared, params).map_err(refuse)?;
 
     Ok(Grant {
         client_id,
@@ -241,58 +245,11 @@ fn validate(shared: &Shared, params: &Params) -> Result<Grant, Refusal> {
         state,
         challenge,
         scope,
-        resource,
+        resource: audience::authorized(shared, resource),
     })
 }
 
-/// The PKCE part of the request (RFC 7636 §4.3, §4.4.1; OAuth 2.1 §4.1.1,
-/// §4.1.2.1, §7.5.2).
-fn check_pkce(
-    policy: PkcePolicy,
-    challenge: Option<&str>,
-    method: Option<&str>,
-) -> Result<Option<(CodeChallenge, ChallengeMethod)>, OAuthError> {
-    let Some(challenge) = challenge else {
-        return match (policy, method) {
-            (PkcePolicy::Required, _) => Err(OAuthError::new(
-                "invalid_request",
-                "code challenge required: this server requires PKCE (OAuth 2.1 section 4.1.2.1, RFC 7636 section 4.4.1)",
-            )),
-            (PkcePolicy::Optional, Some(_)) => Err(OAuthError::new(
-                "invalid_request",
-                "code_challenge_method without code_challenge (RFC 7636 section 4.3)",
-            )),
-            (PkcePolicy::Optional, None) => Ok(None),
-        };
-    };
-    let Some(method) = method else {
-        return Err(OAuthError::new(
-            "invalid_request",
-            "code_challenge_method is required; use S256 (OAuth 2.1 section 4.1.1)",
-        ));
-    };
-    let method = ChallengeMethod::parse(method)
-        .map_err(|e| OAuthError::new("invalid_request", e.to_string()))?;
-    let challenge = CodeChallenge::parse_s256(challenge)
-        .map_err(|e| OAuthError::new("invalid_request", e.to_string()))?;
-    Ok(Some((challenge, method)))
-}
-
-/// Why a `resource` indicator is unusable (RFC 8707 §2): it must be an
-/// absolute URI without a fragment.
-pub(crate) fn resource_problem(resource: &str) -> Option<String> {
-    match Url::parse(resource) {
-        Ok(url) if url.fragment().is_none() => None,
-        Ok(_) => Some(format!(
-            "resource {resource} has a fragment (RFC 8707 section 2)"
-        )),
-        Err(_) => Some(format!(
-            "resource {resource} is not an absolute URI (RFC 8707 section 2)"
-        )),
-    }
-}
-
-fn report(shared: &Shared, error: &OAuthError) {
+pub(crate) fn report(shared: &Shared, error: &OAuthError) {
     shared.emit(ServerEvent::Refused {
         endpoint: "/authorize".into(),
         error: error.error.into(),
@@ -342,95 +299,48 @@ fn redirect_to(
 }
 
 /// An error sent back to the client on its redirect URI (OAuth 2.1 §4.1.2.1).
-fn error_redirect(shared: &Shared, to: &Target, error: OAuthError, status: StatusCode) -> Response {
+pub(crate) fn error_redirect(
+    shared: &Shared,
+    to: &Target,
+    error: OAuthError,
+    status: StatusCode,
+) -> Response {
     let pairs = [
         ("error", error.error),
         ("error_description", error.description.as_str()),
     ];
-    redirect_to(shared, to, &pairs, status)
+    mark(redirect_to(shared, to, &pairs, status), error.error)
 }
 
 /// Issues a code bound to the grant and redirects to the client with it
 /// (OAuth 2.1 §4.1.2; RFC 7636 §4.4: the challenge is stored with the code).
-fn issue_code(shared: &Shared, grant: Grant, status: StatusCode) -> Response {
+pub(crate) fn issue_code(shared: &Shared, mut grant: Grant, status: StatusCode) -> Response {
     let code = shared.random_value();
     let lifetime = shared.config.code_lifetime;
     let stored = StoredCode {
         code: code.clone(),
         client_id: grant.client_id.clone(),
         redirect_uri: grant.redirect_uri.clone(),
-        code_challenge: grant.challenge.as_ref().map(|(c, _)| c.as_str().to_owned()),
-        code_challenge_method: grant.challenge.as_ref().map(|(_, m)| m.as_str().to_owned()),
+        code_challenge: grant.challenge.as_ref().map(|c| c.as_str().to_owned()),
+        code_challenge_method: grant.challenge.as_ref().map(|c| c.method().to_owned()),
         scope: grant.scope.clone(),
-        resource: grant.resource.clone(),
+        resource: Some(grant.resource.clone()),
         lifetime_secs: lifetime.as_secs(),
     };
     let target = Target::from(&grant);
-    {
-        let mut store = shared.store();
-        let now = Instant::now();
-        store.sweep(now, CONSENT_LIFETIME);
-        store.codes.insert(
-            code.clone(),
-            IssuedCode {
-                grant,
-                expires_at: now + lifetime,
-                redeemed: None,
-            },
-        );
+    // The state goes back in this redirect; the code need not keep it.
+    grant.state = None;
+    let evicted = shared.store().codes.insert(
+        code.clone(),
+        IssuedCode {
+            grant,
+            redeemed: None,
+        },
+        Instant::now(),
+    );
+    if evicted > 0 {
+        tracing::warn!(evicted, "code store full: the oldest codes were forgotten");
     }
     shared.emit(ServerEvent::CodeIssued(stored));
     redirect_to(shared, &target, &[("code", code.as_str())], status)
-}
-
-/// The consent page: who asks, where the code will go, Approve or Deny.
-/// Framing is refused (OAuth 2.1 §7.11).
-fn consent_page(shared: &Shared, grant: Grant) -> Response {
-    let request_id = shared.random_value();
-    let client_name = shared
-        .store()
-        .clients
-        .get(&grant.client_id)
-        .and_then(|c| c.client_name.clone())
-        .unwrap_or_else(|| grant.client_id.clone());
-    shared.emit(ServerEvent::ConsentShown {
-        client_id: grant.client_id.clone(),
-        redirect_uri: grant.redirect_uri.clone(),
-    });
-    let pkce_note = match &grant.challenge {
-        Some((c, m)) => format!("PKCE: code_challenge {} ({})", escape_html(c.as_str()), m),
-        None => "PKCE: none (no code_challenge was sent)".to_owned(),
-    };
-    let body = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorize {name}</title></head><body>\
-         <h1>Authorize {name}?</h1>\
-         <p>Signed in as <b>demo-user</b>.</p>\
-         <p>The code will be sent to <code>{redirect}</code>.</p>\
-         <p>{pkce_note}</p>\
-         <form method=\"post\" action=\"/consent\">\
-         <input type=\"hidden\" name=\"request_id\" value=\"{request_id}\">\
-         <button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button>\
-         <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\
-         </form></body></html>",
-        name = escape_html(&client_name),
-        redirect = escape_html(&grant.redirect_uri),
-    );
-    {
-        // Forget expired consents and codes as new ones arrive, so a long
-        // `serve` session does not grow without bound.
-        let mut store = shared.store();
-        let now = Instant::now();
-        store.sweep(now, CONSENT_LIFETIME);
-        store.pending.insert(request_id, (grant, now));
-    }
-    (
-        StatusCode::OK,
-        [
-            (header::CACHE_CONTROL, "no-store"),
-            (header::X_FRAME_OPTIONS, "DENY"),
-            (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
-        ],
-        Html(body),
-    )
-        .into_response()
 }

@@ -1,33 +1,38 @@
-//! Reading a request body within the limit. A body whose `Content-Length`
-//! declares more than [`BODY_LIMIT_BYTES`] is refused with 413 before a byte
-//! of it is read, so a client that declares a huge body and sends little of
-//! it cannot hold a connection open; one that sends more than it declared is
-//! cut off at the limit.
+//! Reading a request body within the size limit and the body timeout. A body
+//! whose `Content-Length` declares more than [`BODY_LIMIT_BYTES`] is refused
+//! with 413 before a byte of it is read, so a client that declares a huge
+//! body and sends little of it cannot hold a connection open; one that sends
+//! more than it declared is cut off at the limit; one that sends it too
+//! slowly gets 408 when the body timeout runs out (`limits.rs`).
+
+use std::sync::Arc;
 
 use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::BODY_LIMIT_BYTES;
+use super::{BODY_LIMIT_BYTES, Shared};
 
 /// A request body of at most [`BODY_LIMIT_BYTES`].
 pub(crate) struct LimitedBody(pub(crate) Bytes);
 
-fn too_large() -> Response {
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        // The unread body stays on the connection: close it.
-        [(header::CONNECTION, "close")],
-        format!("the request body is over the limit of {BODY_LIMIT_BYTES} bytes"),
-    )
-        .into_response()
+/// A refusal that leaves unread bytes on the connection, so it closes it.
+fn refuse(status: StatusCode, why: String) -> Response {
+    (status, [(header::CONNECTION, "close")], why).into_response()
 }
 
-impl<S: Send + Sync> FromRequest<S> for LimitedBody {
+fn too_large() -> Response {
+    refuse(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("the request body is over the limit of {BODY_LIMIT_BYTES} bytes"),
+    )
+}
+
+impl FromRequest<Arc<Shared>> for LimitedBody {
     type Rejection = Response;
 
-    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(request: Request, shared: &Arc<Shared>) -> Result<Self, Self::Rejection> {
         let declared = request
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -36,9 +41,17 @@ impl<S: Send + Sync> FromRequest<S> for LimitedBody {
         if declared.is_some_and(|len| len > BODY_LIMIT_BYTES as u64) {
             return Err(too_large());
         }
-        to_bytes(request.into_body(), BODY_LIMIT_BYTES)
-            .await
-            .map(Self)
-            .map_err(|_| too_large())
+        let timeout = shared.config.limits.body_read_timeout;
+        match tokio::time::timeout(timeout, to_bytes(request.into_body(), BODY_LIMIT_BYTES)).await {
+            Ok(Ok(bytes)) => Ok(Self(bytes)),
+            Ok(Err(_)) => Err(too_large()),
+            Err(_) => Err(refuse(
+                StatusCode::REQUEST_TIMEOUT,
+                format!(
+                    "the request body did not arrive within {} ms",
+                    timeout.as_millis()
+                ),
+            )),
+        }
     }
 }

@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 
+use super::access_log::mark;
+
 /// An OAuth error: its registered code and a description.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct OAuthError {
@@ -36,6 +38,11 @@ impl OAuthError {
     /// (OAuth 2.1 §3.2.4); `invalid_client` carries `WWW-Authenticate: Basic`
     /// (§3.2.4: the scheme the client may authenticate with).
     pub(crate) fn into_json_response(self) -> Response {
+        let error = self.error;
+        mark(self.json_response(), error)
+    }
+
+    fn json_response(self) -> Response {
         let status = self.status();
         let mut response = (
             status,
@@ -58,20 +65,39 @@ impl OAuthError {
     /// The error page shown instead of a redirect when the client or its
     /// redirect URI cannot be trusted (OAuth 2.1 §4.1.2.1: SHOULD be 400).
     pub(crate) fn into_page(self) -> Response {
+        self.into_page_with(
+            StatusCode::BAD_REQUEST,
+            "The server does not redirect: it cannot trust the redirect URI (OAuth 2.1 section 4.1.2.1).",
+        )
+    }
+
+    /// An error page with this status and an explanation under the error.
+    pub(crate) fn into_page_with(self, status: StatusCode, explanation: &str) -> Response {
         let body = format!(
             "<!doctype html><html><head><meta charset=\"utf-8\"><title>Authorization error</title></head>\
              <body><h1>Authorization error</h1><p><code>error={}</code></p><p>{}</p>\
-             <p>The server does not redirect: it cannot trust the redirect URI (OAuth 2.1 section 4.1.2.1).</p></body></html>",
+             <p>{}</p></body></html>",
             self.error,
-            escape_html(&self.description)
+            escape_html(&self.description),
+            escape_html(explanation),
         );
-        (
-            StatusCode::BAD_REQUEST,
-            [(header::CACHE_CONTROL, "no-store")],
-            Html(body),
-        )
-            .into_response()
+        mark(html_page(status, body), self.error)
     }
+}
+
+/// An HTML page: never cached, never framed (OAuth 2.1 §7.11: a framed page
+/// lets another site trick the user into clicking).
+pub(crate) fn html_page(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::X_FRAME_OPTIONS, "DENY"),
+            (header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"),
+        ],
+        Html(body),
+    )
+        .into_response()
 }
 
 /// Keeps an `error_description` within `%x20-21 / %x23-5B / %x5D-7E`

@@ -23,7 +23,8 @@ pub(crate) async fn authorization_server(State(shared): State<Arc<Shared>>) -> J
         "grant_types_supported": ["authorization_code"],
         // Without it a client must assume no PKCE (RFC 8414 §2), and an MCP
         // client must refuse to go on (MCP authorization, 2025-11-25 and later).
-        "code_challenge_methods_supported": ["S256"],
+        // ["S256"], and ["S256", "plain"] under the lax policy.
+        "code_challenge_methods_supported": shared.rules().methods_supported(),
         "token_endpoint_auth_methods_supported": ["none"],
         // `iss` is in every authorization response (RFC 9207, OAuth 2.1 -16 §4.1.2).
         "authorization_response_iss_parameter_supported": true,

@@ -37,13 +37,24 @@ impl Params {
         Ok(first.map(|p| p.value.as_str()).filter(|v| !v.is_empty()))
     }
 
-    /// The first parameter sent more than once, if any.
-    pub(crate) fn first_duplicate(&self) -> Option<Duplicated> {
+    /// The first parameter sent more than once, if any, leaving out the
+    /// names that `may_repeat` (RFC 8707 §2: `resource` may be sent several
+    /// times; the endpoints answer that with `invalid_target`).
+    pub(crate) fn first_duplicate(&self, may_repeat: &[&str]) -> Option<Duplicated> {
         let mut seen = std::collections::HashSet::with_capacity(self.decoded.len());
         self.decoded
             .iter()
+            .filter(|p| !may_repeat.contains(&p.name.as_str()))
             .find(|p| !seen.insert(p.name.as_str()))
             .map(|p| Duplicated(p.name.clone()))
+    }
+
+    /// Every non-empty value of `name`, in order.
+    pub(crate) fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.decoded
+            .iter()
+            .filter(move |p| p.name == name && !p.value.is_empty())
+            .map(|p| p.value.as_str())
     }
 
     /// The value of `name` as the bytes that were sent, percent-decoded but
@@ -87,7 +98,9 @@ mod tests {
         assert_eq!(params.get("a"), Ok(None));
         assert_eq!(params.get("b"), Ok(Some("1")));
         assert_eq!(params.get("c"), Err(Duplicated("c".into())));
-        assert_eq!(params.first_duplicate(), Some(Duplicated("c".into())));
+        assert_eq!(params.first_duplicate(&[]), Some(Duplicated("c".into())));
+        assert_eq!(params.first_duplicate(&["c"]), None);
+        assert_eq!(params.values("c").collect::<Vec<_>>(), ["2", "3"]);
     }
 
     #[test]

@@ -2,11 +2,19 @@
 //! authorization: localhost or HTTPS) and how a request's URI is matched
 //! against the registered ones (exact string comparison, RFC 3986 §6.2.1,
 //! except the port of a loopback IP, OAuth 2.1 §8.4.2, SPEC.md AS-1/AS-2).
+//!
+//! By default only loopback `http` and reverse-domain private-use schemes
+//! (SPEC.md AS-5) may be registered: both reach an app on the learner's own
+//! machine. This server authenticates nobody, so an `https` redirect URI on
+//! any host would let anyone register `https://evil.example/` and use the
+//! error redirect as an open redirector (OAuth 2.1 §7.13.2); `https` is
+//! allowed only when the server is started with the option for it.
 
 use url::{Host, Url};
 
-/// Why a redirect URI cannot be registered.
-pub(crate) fn registration_problem(uri: &str) -> Option<String> {
+/// Why a redirect URI cannot be registered; `allow_https` admits `https`
+/// URIs on any host.
+pub(crate) fn registration_problem(uri: &str, allow_https: bool) -> Option<String> {
     let Ok(url) = Url::parse(uri) else {
         return Some(format!(
             "redirect URI {uri} is not an absolute URI (OAuth 2.1 section 2.3)"
@@ -18,7 +26,10 @@ pub(crate) fn registration_problem(uri: &str) -> Option<String> {
         ));
     }
     match url.scheme() {
-        "https" => None,
+        "https" if allow_https => None,
+        "https" => Some(format!(
+            "redirect URI {uri}: this server registers loopback (http://127.0.0.1, http://[::1], http://localhost) and reverse-domain private-use redirect URIs; https ones only when started with --allow-https-redirects (OAuth 2.1 section 7.13.2)"
+        )),
         "http" if is_loopback(&url) => None,
         "http" => Some(format!(
             "redirect URI {uri} uses http on a host that is not loopback (OAuth 2.1 section 8.4.2; MCP: localhost or HTTPS only)"
@@ -99,14 +110,20 @@ mod tests {
 
     #[test]
     fn registration_rules() {
-        assert!(registration_problem("http://127.0.0.1/callback").is_none());
-        assert!(registration_problem("http://[::1]:8080/cb").is_none());
-        assert!(registration_problem("http://localhost:8080/cb").is_none());
-        assert!(registration_problem("https://app.example/cb").is_none());
-        assert!(registration_problem("com.example.app:/cb").is_none());
-        assert!(registration_problem("http://evil.example/cb").is_some());
-        assert!(registration_problem("https://app.example/cb#frag").is_some());
-        assert!(registration_problem("/relative").is_some());
-        assert!(registration_problem("myapp:/cb").is_some());
+        for allow_https in [false, true] {
+            let problem = |uri| registration_problem(uri, allow_https);
+            assert!(problem("http://127.0.0.1/callback").is_none());
+            assert!(problem("http://[::1]:8080/cb").is_none());
+            assert!(problem("http://localhost:8080/cb").is_none());
+            assert!(problem("com.example.app:/cb").is_none());
+            assert!(problem("http://evil.example/cb").is_some());
+            assert!(problem("http://localhost.evil.example/cb").is_some());
+            assert!(problem("https://app.example/cb#frag").is_some());
+            assert!(problem("/relative").is_some());
+            assert!(problem("myapp:/cb").is_some());
+            assert!(problem("javascript:alert(1)").is_some());
+        }
+        assert!(registration_problem("https://app.example/cb", false).is_some());
+        assert!(registration_problem("https://app.example/cb", true).is_none());
     }
 }

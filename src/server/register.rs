@@ -2,11 +2,20 @@
 //!
 //! Choice documented in SPEC.md: a request without `token_endpoint_auth_method`
 //! is registered as `none` and the value is echoed back; no secret is issued.
+//!
+//! The request must be `application/json` (RFC 7591 §3.1). Anything else is
+//! refused with 400 `invalid_client_metadata`, the error RFC 7591 §3.2.2
+//! gives for metadata the server will not take, so every registration
+//! client reads the refusal the way it reads any other; a 415 would be
+//! truer to HTTP but falls outside what RFC 7591 clients parse. The rule
+//! matters beyond tidiness: a web page may POST `text/plain` to a loopback
+//! server without asking, but a JSON POST needs a CORS preflight this server
+//! never approves, so no page a learner visits can register clients here.
 
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -19,9 +28,10 @@ use crate::record::ServerEvent;
 /// `POST /register`.
 pub(crate) async fn register(
     State(shared): State<Arc<Shared>>,
+    headers: HeaderMap,
     LimitedBody(body): LimitedBody,
 ) -> Response {
-    match handle(&shared, &body) {
+    match handle(&shared, &headers, &body) {
         Ok(response) => response,
         Err(error) => {
             shared.emit(ServerEvent::Refused {
@@ -55,7 +65,23 @@ fn string_list(value: &Value, field: &str) -> Result<Vec<String>, OAuthError> {
         })
 }
 
-fn handle(shared: &Shared, body: &[u8]) -> Result<Response, OAuthError> {
+/// Whether the request says its body is JSON: `application/json`, any case,
+/// parameters (`charset=utf-8`) allowed.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn handle(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response, OAuthError> {
+    if !is_json(headers) {
+        return Err(metadata_error(
+            "the registration request must be JSON: Content-Type application/json (RFC 7591 section 3.1)",
+        ));
+    }
+    let limits = &shared.config.limits;
     let request: Value = serde_json::from_slice(body)
         .map_err(|e| metadata_error(format!("the body is not JSON: {e}")))?;
     let Some(fields) = request.as_object() else {
@@ -80,9 +106,33 @@ fn handle(shared: &Shared, body: &[u8]) -> Result<Response, OAuthError> {
             "redirect_uris is empty (RFC 7591 section 2)",
         ));
     }
+    if redirect_uris.len() > limits.max_redirect_uris {
+        return Err(OAuthError::new(
+            "invalid_redirect_uri",
+            format!(
+                "{} redirect URIs: this server registers at most {}",
+                redirect_uris.len(),
+                limits.max_redirect_uris
+            ),
+        ));
+    }
+    if let Some(long) = redirect_uris
+        .iter()
+        .find(|uri| uri.len() > limits.max_redirect_uri_bytes)
+    {
+        return Err(OAuthError::new(
+            "invalid_redirect_uri",
+            format!(
+                "a redirect URI of {} bytes: this server registers at most {} bytes each",
+                long.len(),
+                limits.max_redirect_uri_bytes
+            ),
+        ));
+    }
+    let allow_https = shared.config.allow_https_redirects;
     if let Some(problem) = redirect_uris
         .iter()
-        .find_map(|uri| redirect_uri::registration_problem(uri))
+        .find_map(|uri| redirect_uri::registration_problem(uri, allow_https))
     {
         return Err(OAuthError::new("invalid_redirect_uri", problem));
     }
@@ -114,18 +164,31 @@ fn handle(shared: &Shared, body: &[u8]) -> Result<Response, OAuthError> {
     }
     let client_name = match fields.get("client_name") {
         None => None,
+        Some(Value::String(name)) if name.len() > limits.max_client_name_bytes => {
+            return Err(metadata_error(format!(
+                "client_name is longer than {} bytes",
+                limits.max_client_name_bytes
+            )));
+        }
         Some(Value::String(name)) => Some(name.clone()),
         Some(_) => return Err(metadata_error("client_name must be a string")),
     };
 
     let client_id = shared.random_client_id();
-    shared.store().clients.insert(
+    let evicted = shared.store().clients.insert(
         client_id.clone(),
         Client {
             redirect_uris: redirect_uris.clone(),
             client_name: client_name.clone(),
         },
+        tokio::time::Instant::now(),
     );
+    if evicted > 0 {
+        tracing::warn!(
+            evicted,
+            "client store full: the oldest registrations were forgotten"
+        );
+    }
     shared.emit(ServerEvent::ClientRegistered {
         client_id: client_id.clone(),
         redirect_uris: redirect_uris.clone(),

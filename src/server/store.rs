@@ -1,11 +1,11 @@
 //! What the server remembers: registered clients, authorization requests
 //! waiting for consent, issued codes (single use, expiring, bound to client,
-//! redirect URI and challenge) and access tokens (revocable).
+//! redirect URI, challenge and resource) and access tokens (revocable, each
+//! restricted to one resource). Every store is bounded (see `limits.rs`).
 
-use std::collections::HashMap;
-use std::time::{Duration, Instant};
-
-use crate::pkce::{ChallengeMethod, CodeChallenge};
+use super::bounded::Bounded;
+use super::limits::Limits;
+use super::policy::Challenge;
 
 /// A registered public client (RFC 7591).
 #[derive(Debug, Clone)]
@@ -23,18 +23,29 @@ pub(crate) struct Grant {
     /// Whether `redirect_uri` was in the request: then the token request must
     /// repeat it (OAuth 2.1 §10.2, RFC 6749 §4.1.3).
     pub(crate) redirect_uri_sent: bool,
-    /// The `state` as sent, byte for byte (SPEC.md AS-14).
+    /// The `state` as sent, byte for byte (SPEC.md AS-14). Needed until the
+    /// redirect; a code does not keep it.
     pub(crate) state: Option<Vec<u8>>,
-    pub(crate) challenge: Option<(CodeChallenge, ChallengeMethod)>,
+    pub(crate) challenge: Option<Challenge>,
     pub(crate) scope: Option<String>,
-    pub(crate) resource: Option<String>,
+    /// The resource authorized (RFC 8707): the one requested, or the default
+    /// `<issuer>/resource` when none was. Every token carries it.
+    pub(crate) resource: String,
+}
+
+/// An authorization request shown on the consent page.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub(crate) grant: Grant,
+    /// The value of the cookie set with the page: only the browser that
+    /// loaded the page can answer it.
+    pub(crate) browser_binding: String,
 }
 
 /// An issued code.
 #[derive(Debug, Clone)]
 pub(crate) struct IssuedCode {
     pub(crate) grant: Grant,
-    pub(crate) expires_at: Instant,
     /// The tokens issued for it once redeemed; `None` while unused.
     pub(crate) redeemed: Option<Vec<String>>,
 }
@@ -43,30 +54,37 @@ pub(crate) struct IssuedCode {
 #[derive(Debug, Clone)]
 pub(crate) struct AccessToken {
     pub(crate) client_id: String,
-    pub(crate) audience: Option<String>,
-    pub(crate) expires_at: Instant,
+    /// The resource it is for (RFC 8707); the resources refuse any other.
+    pub(crate) audience: String,
     pub(crate) revoked: bool,
 }
 
 /// Everything, behind one lock: checking and redeeming a code happen under it
-/// together, so of two simultaneous redemptions exactly one wins.
-#[derive(Debug, Default)]
+/// together, so of two simultaneous redemptions exactly one wins. Every
+/// operation is a hash lookup plus, on insertion, forgetting the expired
+/// oldest records, so the lock is held for microseconds.
+#[derive(Debug)]
 pub(crate) struct Store {
-    pub(crate) clients: HashMap<String, Client>,
-    /// Authorization requests shown on the consent page, by request id.
-    pub(crate) pending: HashMap<String, (Grant, Instant)>,
-    pub(crate) codes: HashMap<String, IssuedCode>,
-    pub(crate) tokens: HashMap<String, AccessToken>,
+    pub(crate) clients: Bounded<Client>,
+    /// By request id.
+    pub(crate) pending: Bounded<Pending>,
+    /// Redeemed codes are kept until they expire, to detect replays
+    /// (SPEC.md AS-26).
+    pub(crate) codes: Bounded<IssuedCode>,
+    pub(crate) tokens: Bounded<AccessToken>,
 }
 
 impl Store {
-    /// Forgets what has expired, so a long `serve` session does not grow
-    /// without bound. Redeemed codes are kept until they expire, to detect
-    /// replays (SPEC.md AS-26).
-    pub(crate) fn sweep(&mut self, now: Instant, pending_lifetime: Duration) {
-        self.codes.retain(|_, c| c.expires_at > now);
-        self.tokens.retain(|_, t| t.expires_at > now);
-        self.pending
-            .retain(|_, (_, shown)| now.duration_since(*shown) < pending_lifetime);
+    pub(crate) fn new(
+        limits: &Limits,
+        code_lifetime: std::time::Duration,
+        token_lifetime: std::time::Duration,
+    ) -> Self {
+        Self {
+            clients: Bounded::new(limits.max_clients, limits.client_lifetime),
+            pending: Bounded::new(limits.max_pending, limits.consent_lifetime),
+            codes: Bounded::new(limits.max_codes, code_lifetime),
+            tokens: Bounded::new(limits.max_tokens, token_lifetime),
+        }
     }
 }

@@ -3,7 +3,6 @@
 //! (§4.1.3, §7.5.3, SPEC.md AS-26).
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
@@ -11,15 +10,15 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
+use tokio::time::Instant;
 
-use super::Shared;
-use super::authorize::resource_problem;
 use super::body::LimitedBody;
 use super::error::OAuthError;
 use super::params::{Duplicated, Params};
-use super::store::{AccessToken, IssuedCode};
-use crate::pkce::{CodeVerifier, hex_grouped, verify_s256};
-use crate::record::{PkceCheck, PkceVerdict, ServerEvent};
+use super::policy::Challenge;
+use super::store::AccessToken;
+use super::{Shared, audience};
+use crate::record::{PkceVerdict, ServerEvent};
 use crate::wire::utf8_text;
 
 /// `POST /token`.
@@ -63,7 +62,7 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
             "the token request must be a form: Content-Type application/x-www-form-urlencoded (OAuth 2.1 section 3.2.2)",
         ));
     }
-    if let Some(Duplicated(name)) = params.first_duplicate() {
+    if let Some(Duplicated(name)) = params.first_duplicate(&["resource"]) {
         return Err(OAuthError::new(
             "invalid_request",
             format!("parameter {name} is sent more than once (OAuth 2.1 section 3.2)"),
@@ -95,26 +94,24 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
         )
     })?;
     let verifier = get("code_verifier");
-    let resource = get("resource");
-    if let Some(problem) = resource.and_then(resource_problem) {
-        return Err(OAuthError::new("invalid_target", problem));
-    }
+    let resource = audience::requested(shared, params)?;
 
     // Everything from here to the redemption happens under one lock, so two
     // simultaneous redemptions cannot both win.
     let mut store = shared.store();
     let now = Instant::now();
     let invalid_grant = |why: &str| OAuthError::new("invalid_grant", why);
-    let Some(issued) = store.codes.get(code).cloned() else {
+    let Some(entry) = store.codes.get(code) else {
         return Err(invalid_grant(
-            "the code is unknown (OAuth 2.1 section 4.1.3)",
+            "the code is unknown: never issued here, or forgotten (OAuth 2.1 section 4.1.3)",
         ));
     };
-    if issued.expires_at <= now {
+    if entry.expired(now) {
         return Err(invalid_grant(
             "the code has expired (OAuth 2.1 section 4.1.2)",
         ));
     }
+    let issued = entry.value.clone();
     if issued.grant.client_id != client_id {
         return Err(invalid_grant(
             "the code was issued to another client (OAuth 2.1 section 4.1.3)",
@@ -129,16 +126,11 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
             "redirect_uri does not match the authorization request (OAuth 2.1 section 10.2, RFC 6749 section 4.1.3)",
         ));
     }
-    if let (Some(sent), Some(authorized)) = (resource, &issued.grant.resource)
-        && sent != authorized
-    {
-        return Err(OAuthError::new(
-            "invalid_target",
-            format!("resource {sent} was not authorized with this code (RFC 8707 section 2.2)"),
-        ));
-    }
+    audience::check_redemption(resource.as_deref(), &issued.grant.resource)?;
 
-    let check = check_pkce(shared, code, &issued, verifier);
+    let check = shared
+        .rules()
+        .check(code, issued.grant.challenge.as_ref(), verifier);
     let verdict = check.verdict;
     shared.emit(ServerEvent::PkceChecked(check));
     match verdict {
@@ -146,9 +138,14 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
         // A failed attempt does not burn the code: a guessing attacker could
         // otherwise deny service to the real client (SPEC.md choices).
         PkceVerdict::Mismatch => {
-            return Err(invalid_grant(
-                "code_verifier does not match the code_challenge: BASE64URL(SHA256(code_verifier)) differs (RFC 7636 section 4.6)",
-            ));
+            return Err(invalid_grant(match issued.grant.challenge {
+                Some(Challenge::Plain(_)) => {
+                    "code_verifier does not match the code_challenge: with plain they must be equal (RFC 7636 section 4.6)"
+                }
+                _ => {
+                    "code_verifier does not match the code_challenge: BASE64URL(SHA256(code_verifier)) differs (RFC 7636 section 4.6)"
+                }
+            }));
         }
         PkceVerdict::MalformedVerifier => {
             return Err(invalid_grant(
@@ -174,7 +171,7 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
         // produced (OAuth 2.1 §4.1.3, §7.5.3).
         for token in &previous {
             if let Some(t) = store.tokens.get_mut(token) {
-                t.revoked = true;
+                t.value.revoked = true;
             }
         }
         drop(store);
@@ -189,28 +186,33 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
 
     let access_token = shared.random_value();
     let lifetime = shared.config.token_lifetime;
-    let audience = resource
-        .map(str::to_owned)
-        .or(issued.grant.resource.clone());
-    store.tokens.insert(
+    // Every token is for exactly one resource (DESIGN.md, "Audience").
+    let audience = issued.grant.resource.clone();
+    let evicted = store.tokens.insert(
         access_token.clone(),
         AccessToken {
             client_id: client_id.clone(),
             audience: audience.clone(),
-            expires_at: now + lifetime,
             revoked: false,
         },
+        now,
     );
     if let Some(entry) = store.codes.get_mut(code) {
-        entry.redeemed = Some(vec![access_token.clone()]);
+        entry.value.redeemed = Some(vec![access_token.clone()]);
     }
     drop(store);
+    if evicted > 0 {
+        tracing::warn!(
+            evicted,
+            "token store full: the oldest tokens were forgotten"
+        );
+    }
     shared.emit(ServerEvent::TokenIssued {
         code: code.to_owned(),
         client_id,
         access_token: access_token.clone(),
         expires_in: lifetime.as_secs(),
-        audience,
+        audience: Some(audience),
     });
 
     let mut body = json!({
@@ -272,7 +274,11 @@ fn authenticate(
             })?
             .to_owned(),
     };
-    if !shared.store().clients.contains_key(&client_id) {
+    if !shared
+        .store()
+        .clients
+        .contains_live(&client_id, Instant::now())
+    {
         return Err(invalid_client(format!("unknown client_id {client_id}")));
     }
     Ok(client_id)
@@ -294,48 +300,4 @@ fn basic_credentials(value: &str) -> Option<(String, String)> {
     let id = unescape(id)?;
     (!id.is_empty()).then_some(())?;
     Some((id, unescape(secret)?))
-}
-
-/// The PKCE decision with the server's own computation (RFC 7636 §4.6,
-/// SPEC.md AS-25 a–e).
-fn check_pkce(
-    shared: &Shared,
-    code: &str,
-    issued: &IssuedCode,
-    verifier: Option<&str>,
-) -> PkceCheck {
-    let stored = issued.grant.challenge.as_ref().map(|(c, _)| c);
-    let mut check = PkceCheck {
-        code: code.to_owned(),
-        code_verifier: verifier.map(str::to_owned),
-        sha256_hex: None,
-        computed_challenge: None,
-        stored_challenge: stored.map(|c| c.as_str().to_owned()),
-        verdict: PkceVerdict::NotUsed,
-    };
-    check.verdict = match (stored, verifier) {
-        (None, Some(_)) => PkceVerdict::Downgrade,
-        (None, None) => match shared.config.policy {
-            super::PkcePolicy::Optional => PkceVerdict::NotUsed,
-            // Cannot be issued under the required policy, but if it were, it
-            // must not pass (OAuth 2.1 §4.1.3).
-            super::PkcePolicy::Required => PkceVerdict::MissingVerifier,
-        },
-        (Some(_), None) => PkceVerdict::MissingVerifier,
-        (Some(stored), Some(verifier)) => match CodeVerifier::parse(verifier) {
-            Err(_) => PkceVerdict::MalformedVerifier,
-            Ok(verifier) => {
-                let verification = verify_s256(&verifier, stored);
-                check.sha256_hex = Some(hex_grouped(&verification.computed.sha256));
-                check.computed_challenge =
-                    Some(verification.computed.challenge.as_str().to_owned());
-                if verification.matches {
-                    PkceVerdict::Match
-                } else {
-                    PkceVerdict::Mismatch
-                }
-            }
-        },
-    };
-    check
 }

@@ -2,8 +2,9 @@
 //!
 //! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll,
 //! the request editor, the status line), the learner's amendments (the
-//! [`Bench`]), the recorded runs received so far, and the clock the
-//! countdown is drawn against. [`App::update`] applies an [`Action`] (from the keymap) and
+//! [`Bench`]), the recorded runs received so far, the clock the countdown
+//! is drawn against, and the terminal's size, by which the scroll keys page.
+//! [`App::update`] applies an [`Action`] (from the keymap) and
 //! [`App::handle_msg`] a [`Msg`] (from a flow task); neither performs I/O.
 //! What the background should be running is declared by [`App::demands`],
 //! which the loop reconciles with its tasks.
@@ -11,6 +12,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use ratatui::layout::{Rect, Size};
 
 use crate::flow::{
     Attack, AttackRecord, Edit, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
@@ -21,7 +24,9 @@ use crate::lessons::LessonSet;
 use super::ThemeName;
 use super::bench::{self, Bench};
 use super::editor::{self, Editor};
+use super::scroll::{Extent, Scroll};
 use super::theme::Theme;
+use super::view;
 
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,8 +56,10 @@ pub enum Action {
     ToggleAttack,
     /// Toggle the help overlay.
     ToggleHelp,
-    /// Close what is open, or quit from the main screen (Esc).
-    Back,
+    /// Close what is open: the help, else the contrast or the attack lab.
+    /// On the main screen it does nothing: Esc never quits (DESIGN v2),
+    /// only [`Action::Quit`] does.
+    Close,
     /// Quit.
     Quit,
     /// Restart every flow with fresh values (a new seed), untouched.
@@ -65,10 +72,9 @@ pub enum Action {
     Editor(editor::Input),
     /// Toggle the wire view.
     ToggleWire,
-    /// Scroll the lesson (or the columns) up.
-    ScrollUp,
-    /// Scroll the lesson (or the columns) down.
-    ScrollDown,
+    /// Scroll the lesson (or the columns, or the wire view) by a page or a
+    /// line.
+    Scroll(Scroll),
 }
 
 /// Which run of the engine: a flow, with or without an attack replayed.
@@ -225,7 +231,8 @@ pub struct App {
     /// Whether the help overlay is open.
     pub help: bool,
     /// Scroll offset of the lesson (stepping) or of the columns (contrast,
-    /// attack lab), in lines.
+    /// attack lab), in lines; kept within what a screen of the app's size
+    /// (see [`App::resize`]) can scroll.
     pub scroll: u16,
     /// Bumped by every restart.
     pub generation: u64,
@@ -253,10 +260,10 @@ pub struct App {
     /// in tests so that screens are deterministic).
     pub clock: Instant,
     runs: HashMap<RunKey, Run>,
+    /// The terminal's size (zero until the loop, or `render`, sets it):
+    /// what the scroll keys measure the screen with.
+    size: Size,
 }
-
-/// How far a scroll key moves.
-const SCROLL_STEP: u16 = 5;
 
 impl App {
     /// A fresh app, nothing received yet.
@@ -279,6 +286,7 @@ impl App {
             quit: false,
             clock: Instant::now(),
             runs: HashMap::new(),
+            size: Size::ZERO,
         }
     }
 
@@ -311,6 +319,19 @@ impl App {
         }
     }
 
+    /// The terminal is now `width`×`height`: the scroll offset is brought
+    /// inside what that screen can scroll.
+    pub fn resize(&mut self, width: u16, height: u16) {
+        self.size = Size::new(width, height);
+        self.scroll = self.scroll_extent().clamp(self.scroll);
+    }
+
+    /// How far the scrolled part of the screen can move, measured by the
+    /// view's own layout for the app's size.
+    fn scroll_extent(&self) -> Extent {
+        view::scroll_extent(self, Rect::from(self.size))
+    }
+
     /// Applies a user action.
     pub fn update(&mut self, action: Action) {
         if !matches!(action, Action::Editor(_)) {
@@ -332,13 +353,11 @@ impl App {
             Action::ToggleWire => self.toggle_mode(Mode::Wire),
             Action::ToggleAttack => self.toggle_mode(Mode::AttackLab),
             Action::ToggleHelp => self.help = !self.help,
-            Action::Back => {
+            Action::Close => {
                 if self.help {
                     self.help = false;
                 } else if self.mode != Mode::Stepping {
                     self.set_mode(Mode::Stepping);
-                } else {
-                    self.quit = true;
                 }
             }
             Action::Quit => self.quit = true,
@@ -365,8 +384,7 @@ impl App {
                 Err(why) => self.status = Some(why),
             },
             Action::Editor(input) => self.handle_editor(input),
-            Action::ScrollUp => self.scroll = self.scroll.saturating_sub(SCROLL_STEP),
-            Action::ScrollDown => self.scroll = self.scroll.saturating_add(SCROLL_STEP).min(500),
+            Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
         }
     }
 

@@ -5,18 +5,13 @@
 //! attacker holds a token and the real client is refused. PKCE: the
 //! attacker gets `invalid_grant` and the real client succeeds.
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Widget;
-
 use crate::flow::{Flow, Stage};
 use crate::record::ServerEvent;
 
 use super::app::{App, RunKey};
-use super::content::{pending, request_items, response_items};
-use super::events::event_items;
-use super::pane::Pane;
+use super::client_pane::{pending, request_items, response_items};
 use super::rows::{Item, Tone};
+use super::server_pane::event_items;
 
 /// The items of one column.
 pub fn column(app: &App, flow: Flow) -> Vec<Item> {
@@ -94,21 +89,5 @@ fn real_client_verdict(client: &crate::flow::ClientValues) -> Item {
         ),
         (Some(_), None) => Item::note("✓ then the real client gets its token", Tone::Good),
         (None, None) => Item::note("the real client has no token yet", Tone::Dim),
-    }
-}
-
-/// Draws the two columns.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let [left, right] = Layout::horizontal([Constraint::Fill(1); 2]).areas(area);
-    for (area, flow) in [(left, Flow::Plain), (right, Flow::Pkce)] {
-        let items = column(app, flow);
-        Pane {
-            title: flow.label().to_owned(),
-            items: &items,
-            scroll: app.scroll,
-            hint: "PgUp/PgDn",
-            theme: &app.theme,
-        }
-        .render(area, buf);
     }
 }

@@ -124,7 +124,10 @@ pub fn target(app: &App) -> Result<Target, String> {
         return Err("a moment: the flow has not reached this stage yet".into());
     };
     if let Some(why) = not_reached(run, app.stage) {
-        return Err(format!("nothing to amend: stage {} was {why}", app.stage.number()));
+        return Err(format!(
+            "nothing to amend: stage {} was {why}",
+            app.stage.number()
+        ));
     }
     let planned = match run.stage(next) {
         Some(record) => record
@@ -177,7 +180,11 @@ fn request_name(stage: Stage) -> &'static str {
 pub fn not_reached(run: &Run, stage: Stage) -> Option<String> {
     let record = run.stage(stage).filter(|r| !r.reached)?;
     let last = run.trace.stages.iter().rev().find(|r| r.reached);
-    let error = record.client.error.as_deref().unwrap_or("no error recorded");
+    let error = record
+        .client
+        .error
+        .as_deref()
+        .unwrap_or("no error recorded");
     Some(match last {
         Some(last) if refused(last) => format!(
             "not reached: {} was refused at stage {} — {error}",
@@ -196,7 +203,11 @@ pub fn not_reached(run: &Run, stage: Stage) -> Option<String> {
 /// a redirect carrying an `error`), rather than the client stopping.
 fn refused(record: &StageRecord) -> bool {
     record.exchanges().any(|e| {
-        e.response.status >= 400 || e.response.location_params().iter().any(|p| p.name == "error")
+        e.response.status >= 400
+            || e.response
+                .location_params()
+                .iter()
+                .any(|p| p.name == "error")
     })
 }
 
@@ -247,12 +258,11 @@ mod tests {
             (Stage::AuthorizationRequest, set("state")),
             (Stage::TokenRequest, set("code")),
         ]);
-        bench.record(
-            Stage::TokenRequest,
-            Vec::new(),
-            Some(Experiment::Replay),
+        bench.record(Stage::TokenRequest, Vec::new(), Some(Experiment::Replay));
+        assert_eq!(
+            bench.edits,
+            vec![(Stage::AuthorizationRequest, set("state"))]
         );
-        assert_eq!(bench.edits, vec![(Stage::AuthorizationRequest, set("state"))]);
         assert!(bench.replay);
         assert_eq!(
             bench.amended_stages(),
@@ -260,7 +270,10 @@ mod tests {
         );
         bench.record(Stage::TokenRequest, vec![set("code_verifier")], None);
         assert!(!bench.replay, "a manual send of stage 5 ends the replay");
-        assert_eq!(bench.edits_at(Stage::TokenRequest), vec![set("code_verifier")]);
+        assert_eq!(
+            bench.edits_at(Stage::TokenRequest),
+            vec![set("code_verifier")]
+        );
         assert!(!bench.is_untouched());
     }
 

@@ -4,17 +4,12 @@
 
 use std::collections::HashSet;
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Widget;
-
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, RunKey};
-use super::content::{client_items, pending};
-use super::events::server_items;
-use super::pane::Pane;
+use super::client_pane::{client_items, pending};
 use super::rows::{Item, Mark, Tone};
+use super::server_pane::server_items;
 
 /// The CLIENT and SERVER items of one flow.
 type Sides = (Vec<Item>, Vec<Item>);
@@ -141,22 +136,6 @@ fn insert_missing(target: &mut Vec<Item>, source: &[Item], target_keys: &HashSet
             position,
             Item::marked(&row.key, &row.label, "(none)", Mark::Missing, Tone::Dim),
         );
-    }
-}
-
-/// Draws the two columns.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let [left, right] = Layout::horizontal([Constraint::Fill(1); 2]).areas(area);
-    let [(lt, li), (rt, ri)] = columns(app, left.width);
-    for (area, title, items) in [(left, lt, li), (right, rt, ri)] {
-        Pane {
-            title,
-            items: &items,
-            scroll: app.scroll,
-            hint: "PgUp/PgDn",
-            theme: &app.theme,
-        }
-        .render(area, buf);
     }
 }
 

@@ -53,7 +53,10 @@ pub fn input(key: KeyEvent) -> Option<Input> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) {
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
         let ctrl_s = key.modifiers.contains(KeyModifiers::CONTROL)
             && matches!(key.code, KeyCode::Char('s' | 'S'));
         return ctrl_s.then_some(Input::Send);
@@ -540,7 +543,10 @@ mod tests {
     fn remove_bring_back_add_and_discard() {
         let mut editor = Editor::new(token_request(), &[]);
         keys(&mut editor, &[Input::Char('d')]);
-        assert!(matches!(editor.change(&editor.fields[0]), Change::Removed("c0de")));
+        assert!(matches!(
+            editor.change(&editor.fields[0]),
+            Change::Removed("c0de")
+        ));
         keys(&mut editor, &[Input::Delete]);
         assert_eq!(editor.change(&editor.fields[0]), Change::None);
         let mut add = vec![Input::Char('+')];
@@ -563,7 +569,10 @@ mod tests {
     #[test]
     fn esc_in_a_field_keeps_the_old_value_and_enter_again_keeps_it() {
         let mut editor = Editor::new(token_request(), &[]);
-        keys(&mut editor, &[Input::Enter, Input::Char('x'), Input::Cancel]);
+        keys(
+            &mut editor,
+            &[Input::Enter, Input::Char('x'), Input::Cancel],
+        );
         assert_eq!(editor.fields[0].value, "c0de");
         assert_eq!(editor.typing, None);
         keys(&mut editor, &[Input::Enter, Input::Enter]);

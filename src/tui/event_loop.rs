@@ -143,6 +143,8 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut sigint = signal(SignalKind::interrupt())?;
+    let size = terminal.size()?;
+    app.resize(size.width, size.height);
     let mut dirty = true;
     let result = loop {
         tasks.reconcile(&app, &tx);
@@ -169,7 +171,10 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
                         dirty = true;
                     }
                 }
-                Some(Ok(Event::Resize(..))) => dirty = true,
+                Some(Ok(Event::Resize(width, height))) => {
+                    app.resize(width, height);
+                    dirty = true;
+                }
                 Some(Ok(_)) => {}
                 Some(Err(error)) => break Err(error.into()),
                 None => break Ok(()),

@@ -1,4 +1,5 @@
-//! The help overlay (?): every key, and how to read the screen.
+//! The help overlay (?): every key (from the key table; the request
+//! editor's own keys while it is open), and how to read the screen.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -6,24 +7,22 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::app::App;
+use super::keys;
 use super::rows::wrap_styled;
 
-const KEYS: &[(&str, &str)] = &[
-    ("→ l Space n", "next stage"),
-    ("← h p", "previous stage"),
-    ("1 … 6", "jump to a stage"),
-    ("c", "contrast: the plain Step 04 flow beside PKCE"),
-    ("a", "attack lab: the interception replay, both flows"),
-    ("r", "restart with fresh values"),
-    ("PgUp PgDn", "scroll the lesson (or the columns)"),
-    ("?", "this help"),
-    ("Esc", "close what is open; quit from the main screen"),
-    ("q Ctrl-C", "quit"),
-];
-
 const LEGEND: &[(&str, &str)] = &[
-    ("+", "added by PKCE over Step 04 (or only this side has it)"),
-    ("−", "absent here, present in the other flow"),
+    (
+        "+",
+        "added by PKCE over Step 04, by you, or only this side has it",
+    ),
+    (
+        "−",
+        "absent here: present in the other flow, or removed by you",
+    ),
+    (
+        "✎",
+        "you amended it before it was sent; `was` shows the planned value",
+    ),
     ("✓ ✗", "the server's verdict"),
     ("→ ←", "a request sent, its response"),
 ];
@@ -31,14 +30,18 @@ const LEGEND: &[(&str, &str)] = &[
 /// The lines of the help.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let mut lines = vec![Line::styled("Keys", theme.heading)];
+    let (heading, entries) = match &app.editor {
+        Some(_) => ("Keys of the request editor", keys::editor_help_entries()),
+        None => ("Keys", keys::help_entries()),
+    };
+    let mut lines = vec![Line::styled(heading, theme.heading)];
     let entry = |k: &str, what: &str| {
         Line::from(vec![
             Span::styled(format!(" {k:<12}"), theme.key),
             Span::styled(what.to_owned(), theme.value),
         ])
     };
-    lines.extend(KEYS.iter().map(|(k, w)| entry(k, w)));
+    lines.extend(entries.iter().map(|(k, w)| entry(k, w)));
     lines.push(Line::default());
     lines.push(Line::styled("Reading the screen", theme.heading));
     lines.extend(LEGEND.iter().map(|(k, w)| entry(k, w)));

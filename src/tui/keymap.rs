@@ -1,21 +1,26 @@
-//! Keys to actions: a pure function, so the key contract of DESIGN.md is
-//! tested without a terminal.
+//! Keys to actions: a pure function over the key table, so the key contract
+//! of DESIGN.md is tested without a terminal.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::flow::Stage;
-
 use super::app::{Action, App};
 use super::editor;
+use super::keys::{KEYS, Key};
 
 /// The action a key press asks for on the app as it stands: the open
-/// editor reads every key but Ctrl-C; otherwise [`keymap`].
+/// editor is modal and reads every key but Ctrl-C (see
+/// [`super::keys::EDITOR_KEYS`]); otherwise [`keymap`].
 pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
         && matches!(key.code, KeyCode::Char('c' | 'C'))
         && key.kind != KeyEventKind::Release;
     match &app.editor {
         Some(_) if ctrl_c => Some(Action::Quit),
+        // The help over the editor closes as help does.
+        Some(_) if app.help => {
+            keymap(key).filter(|a| matches!(a, Action::ToggleHelp | Action::Close))
+        }
+        Some(editor) if editor.typing.is_none() && key.code == KeyCode::Char('?') => keymap(key),
         Some(_) => editor::input(key).map(Action::Editor),
         None => keymap(key),
     }
@@ -27,35 +32,21 @@ pub fn keymap(key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        return match key.code {
-            KeyCode::Char('c') | KeyCode::Char('C') => Some(Action::Quit),
-            _ => None,
-        };
-    }
-    let action = match key.code {
-        KeyCode::Right | KeyCode::Char('l' | ' ' | 'n') => Action::Next,
-        KeyCode::Left | KeyCode::Char('h' | 'p') => Action::Prev,
-        KeyCode::Char(c @ '1'..='6') => Action::Jump(Stage::from_number(c as u8 - b'0')?),
-        KeyCode::Char('c') => Action::ToggleContrast,
-        KeyCode::Char('a') => Action::ToggleAttack,
-        KeyCode::Char('r') => Action::Restart,
-        KeyCode::Char('R') => Action::Rerun,
-        KeyCode::Char('e') => Action::Amend,
-        KeyCode::Char('w') => Action::ToggleWire,
-        KeyCode::Char('?') => Action::ToggleHelp,
-        KeyCode::PageUp => Action::ScrollUp,
-        KeyCode::PageDown => Action::ScrollDown,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
+    let key = if key.modifiers.contains(KeyModifiers::CONTROL) {
+        match key.code {
+            KeyCode::Char(c) => Key::Ctrl(c.to_ascii_lowercase()),
+            _ => return None,
+        }
+    } else {
+        Key::Plain(key.code)
     };
-    Some(action)
+    KEYS.iter().find_map(|binding| binding.action(key))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flow::Stage;
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
@@ -84,10 +75,23 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(
+            keymap(KeyEvent::new(KeyCode::Char('C'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
             keymap(press(KeyCode::Char('c'))),
             Some(Action::ToggleContrast)
         );
-        assert_eq!(keymap(press(KeyCode::Esc)), Some(Action::Back));
+        assert_eq!(keymap(press(KeyCode::Esc)), Some(Action::Close));
+        assert_eq!(
+            keymap(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(Action::ToggleHelp),
+            "Shift is allowed: `?` needs it on most layouts"
+        );
+        assert_eq!(
+            keymap(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::CONTROL)),
+            None
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! The lesson panel: the lesson of the stage (or of the attack, or of the
 //! quick experiment whose result is shown) with the live values of the run
 //! filled in, the instructor's notes under `--notes`, scrolled with
-//! PgUp/PgDn. Until a stage's record has arrived its lesson cannot be
-//! filled, and the panel says so; a stage an amended run did not reach, or
-//! whose values it never produced, is explained in words.
+//! PgUp/PgDn and ↑/↓. Until a stage's record has arrived its lesson cannot
+//! be filled, and the panel says so; a stage an amended run did not reach,
+//! or whose values it never produced, is explained in words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -17,6 +17,7 @@ use super::app::{App, Mode, Run, RunKey};
 use super::bench;
 use super::markdown;
 use super::rows::wrap_styled;
+use super::scroll::Extent;
 
 /// The title and text of the lesson the screen shows.
 pub fn lesson(app: &App) -> (String, Text<'static>) {
@@ -45,7 +46,9 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
     // The run whose records fill the lesson, once the records it needs exist.
     let ready = run.filter(|run| match app.mode {
         Mode::AttackLab => run.trace.attack.is_some(),
-        _ => run.stage(stage.or(lesson.stage).unwrap_or(app.stage)).is_some(),
+        _ => run
+            .stage(stage.or(lesson.stage).unwrap_or(app.stage))
+            .is_some(),
     });
     let not_reached = ready.and_then(|run| stage.and_then(|s| bench::not_reached(run, s)));
     let mut text = match (ready, not_reached) {
@@ -78,24 +81,39 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
     (lesson.title.clone(), text)
 }
 
-/// Draws the panel.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+/// The panel's title, its lines wrapped for the panel drawn in `area`, and
+/// the area inside its border: what [`extent`] measures and what is drawn.
+fn laid_out(app: &App, area: Rect) -> (String, Vec<Line<'static>>, Rect) {
     let (title, text) = lesson(app);
-    let mut block = Block::bordered()
-        .border_style(theme.border)
-        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
-    let inner = block.inner(area);
-    let lines: Vec<Line> = text
+    let inner = Block::bordered().inner(area);
+    let lines = text
         .lines
         .iter()
         .flat_map(|line| wrap_styled(line, usize::from(inner.width)))
         .collect();
-    // Clamp the scroll so that PgDn past the end leaves the last page shown.
-    let max = lines.len().saturating_sub(usize::from(inner.height));
-    let scroll = usize::from(app.scroll).min(max);
-    if max > 0 {
-        let below = max - scroll;
+    (title, lines, inner)
+}
+
+/// How far the lesson scrolls in a panel drawn in `area`.
+pub fn extent(app: &App, area: Rect) -> Extent {
+    let (_, lines, inner) = laid_out(app, area);
+    Extent::new(lines.len(), usize::from(inner.height))
+}
+
+/// Draws the panel.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (title, lines, inner) = laid_out(app, area);
+    let mut block = Block::bordered()
+        .border_style(theme.border)
+        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
+    // The app keeps its offset within what the keys scroll, which can be
+    // longer than the lesson (the columns above it share the offset) or
+    // measured before the last record arrived: stop at the lesson's end.
+    let extent = Extent::new(lines.len(), usize::from(inner.height));
+    let scroll = usize::from(extent.clamp(app.scroll));
+    if extent.end > 0 {
+        let below = extent.end - scroll;
         let hint = match (scroll, below) {
             (0, b) => format!(" ↓{b} more PgDn "),
             (s, 0) => format!(" ↑{s} PgUp "),

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
 use super::rows::{Item, layout};
+use super::scroll::Extent;
 use super::theme::Theme;
 
 /// A pane ready to draw.
@@ -32,21 +33,36 @@ impl Pane<'_> {
         let lines = layout(items, width.saturating_sub(3), theme).len();
         u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)
     }
+
+    /// How far the items scroll in a pane drawn in `area`.
+    pub fn extent(items: &[Item], area: Rect, theme: &Theme) -> Extent {
+        let inner = frame().inner(area);
+        Extent::new(
+            layout(items, inner.width, theme).len(),
+            usize::from(inner.height),
+        )
+    }
+}
+
+/// The border and padding of every pane: what [`Pane::extent`] measures
+/// and what is drawn.
+fn frame() -> Block<'static> {
+    Block::bordered().padding(Padding::left(1))
 }
 
 impl Widget for Pane<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let theme = self.theme;
-        let mut block = Block::bordered()
-            .padding(Padding::left(1))
+        let mut block = frame()
             .border_style(theme.border)
             .title(Span::styled(format!(" {} ", self.title), theme.pane_title));
         let inner = block.inner(area);
         let lines = layout(self.items, inner.width, theme);
         let total = lines.len();
         let height = usize::from(inner.height);
-        let max_scroll = total.saturating_sub(height);
-        let scroll = usize::from(self.scroll).min(max_scroll);
+        // The app keeps its offset within the longest part the keys scroll;
+        // a shorter one (the other column) stops at its own end.
+        let scroll = usize::from(Extent::new(total, height).clamp(self.scroll));
         let below = total.saturating_sub(scroll + height);
         if below > 0 || scroll > 0 {
             let mut hint = String::from(" ");

@@ -1,5 +1,5 @@
-//! The top of the screen (app name, flow, stage n/6 with one dot per stage,
-//! the mode, and the stage's title) and the footer of key hints.
+//! The top of the screen: app name, flow, stage n/6 with one dot per stage,
+//! the mode, and the stage's title.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -88,58 +88,4 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|l| Line::styled(l, theme.stage_title))
         .collect();
     Paragraph::new(lines).style(theme.base).render(rest, buf);
-}
-
-/// The key hints of the current screen, most important first.
-fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    let mut hints = Vec::new();
-    if app.mode != Mode::AttackLab {
-        hints.push(("←/→", "stage"));
-        hints.push(("1-6", "jump"));
-    }
-    hints.push((
-        "c",
-        if app.mode == Mode::Contrast {
-            "close contrast"
-        } else {
-            "contrast"
-        },
-    ));
-    hints.push((
-        "a",
-        if app.mode == Mode::AttackLab {
-            "close attack"
-        } else {
-            "attack"
-        },
-    ));
-    hints.push(("?", "help"));
-    hints.push(("q", "quit"));
-    hints.push(("PgUp/PgDn", "scroll"));
-    hints.push(("r", "restart"));
-    hints
-}
-
-/// Draws the footer: as many hints as fit, most important first.
-pub fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let width = usize::from(area.width);
-    let mut spans = vec![Span::raw(" ")];
-    let mut used = 1;
-    for (key, what) in hints(app) {
-        let sep = if used > 1 { 2 } else { 0 };
-        let need = sep + key.chars().count() + 1 + what.chars().count();
-        if used + need > width {
-            continue;
-        }
-        if sep > 0 {
-            spans.push(Span::raw("  "));
-        }
-        spans.push(Span::styled(key, theme.key));
-        spans.push(Span::styled(format!(" {what}"), theme.dim));
-        used += need;
-    }
-    Paragraph::new(Line::from(spans))
-        .style(theme.base)
-        .render(area, buf);
 }

@@ -2,86 +2,212 @@
 //! main area of the mode (client and server panes with the sequence strip,
 //! the contrast, or the attack lab), the lesson panel, the footer, and the
 //! help overlay on top. Below the minimum size, the too-small screen.
+//!
+//! The layout is computed once, by [`Screen::new`], for both drawing and
+//! [`scroll_extent`], so that the scroll keys move by exactly what is drawn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Widget};
 
-use crate::flow::Stage;
+use crate::flow::{Flow, Stage};
 
 use super::app::{App, Mode, RunKey};
-use super::content::{client_items, pending};
-use super::events::server_items;
+use super::client_pane::{client_items, pending};
 use super::pane::Pane;
 use super::rows::Item;
+use super::scroll::Extent;
+use super::server_pane::server_items;
 use super::{
-    attack_lab, contrast, editor, help, lesson, sequence, stage_bar, status_line, too_small,
-    wire_view,
+    attack_lab, contrast, editor, footer, help, lesson, sequence, stage_bar, status_line,
+    too_small, wire_view,
 };
+
+/// Where each part of the screen goes, and what the panes list.
+struct Screen {
+    bar: Rect,
+    footer: Rect,
+    /// The main area, between the bar and the footer (the editor opens over
+    /// it).
+    main: Rect,
+    body: Body,
+}
+
+/// The main area of the mode.
+enum Body {
+    /// The CLIENT and SERVER panes side by side, the sequence strip, and
+    /// the lesson (the part the scroll keys move).
+    Stepping {
+        panes: [Rect; 2],
+        items: [Vec<Item>; 2],
+        strip: Rect,
+        lesson: Rect,
+    },
+    /// Two columns (contrast or attack lab), the part the scroll keys move,
+    /// with the lesson under them when there is room (it follows the same
+    /// offset).
+    Columns {
+        panes: [Rect; 2],
+        columns: [(String, Vec<Item>); 2],
+        lesson: Option<Rect>,
+    },
+    /// The wire view over the whole main area (the part the scroll keys
+    /// move).
+    Wire(Rect),
+}
+
+impl Screen {
+    /// The layout of `area`, or `None` when it is too small for one.
+    fn new(app: &App, area: Rect) -> Option<Self> {
+        if too_small::is_too_small(area) {
+            return None;
+        }
+        let title_height =
+            u16::try_from(stage_bar::title_lines(app, area.width).len()).unwrap_or(1);
+        let footer_height = app
+            .status
+            .as_deref()
+            .map_or(1, |s| status_line::height(s, area.width));
+        let [bar, body, footer] = Layout::vertical([
+            Constraint::Length(1 + title_height.min(2)),
+            Constraint::Fill(1),
+            Constraint::Length(footer_height),
+        ])
+        .areas(area);
+        let main = body;
+        let body = match app.mode {
+            Mode::Stepping => stepping(app, body),
+            Mode::Wire => Body::Wire(body),
+            Mode::Contrast => {
+                let [left, _] = halves(body);
+                with_lesson(app, body, contrast::columns(app, left.width))
+            }
+            Mode::AttackLab => {
+                let column = |flow: Flow| (flow.label().to_owned(), attack_lab::column(app, flow));
+                with_lesson(app, body, [column(Flow::Plain), column(Flow::Pkce)])
+            }
+        };
+        Some(Self {
+            bar,
+            footer,
+            main,
+            body,
+        })
+    }
+}
 
 /// Draws the screen into `buf`.
 pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     Block::new().style(app.theme.base).render(area, buf);
-    if too_small::is_too_small(area) {
+    let Some(screen) = Screen::new(app, area) else {
         too_small::render(app, area, buf);
         return;
-    }
-    let title_height = u16::try_from(stage_bar::title_lines(app, area.width).len()).unwrap_or(1);
-    let footer_height = app
-        .status
-        .as_deref()
-        .map_or(1, |s| status_line::height(s, area.width));
-    let [top, body, footer] = Layout::vertical([
-        Constraint::Length(1 + title_height.min(2)),
-        Constraint::Fill(1),
-        Constraint::Length(footer_height),
-    ])
-    .areas(area);
-    stage_bar::render(app, top, buf);
+    };
+    stage_bar::render(app, screen.bar, buf);
     match &app.status {
-        Some(status) => status_line::render(status, &app.theme, footer, buf),
-        None => stage_bar::render_footer(app, footer, buf),
+        Some(status) => status_line::render(status, &app.theme, screen.footer, buf),
+        None => footer::render(app, screen.footer, buf),
     }
-    match app.mode {
-        Mode::Stepping => render_stepping(app, body, buf),
-        Mode::Wire => wire_view::render(app, body, buf),
-        Mode::Contrast => {
-            let [plain, pkce] = contrast::columns(app, body.width / 2);
-            let want = want_of_columns(&[&plain.1, &pkce.1], body.width, app);
-            let (top, rest) = split_with_lesson(body, want, 6);
-            contrast::render(app, top, buf);
-            if let Some(rest) = rest {
-                lesson::render(app, rest, buf);
-            }
-        }
-        Mode::AttackLab => {
-            let columns = [
-                attack_lab::column(app, crate::flow::Flow::Plain),
-                attack_lab::column(app, crate::flow::Flow::Pkce),
+    let theme = &app.theme;
+    match screen.body {
+        Body::Stepping {
+            panes,
+            items: [client, server],
+            strip,
+            lesson,
+        } => {
+            let address = app
+                .run(RunKey::honest(app.flow))
+                .and_then(|r| r.address())
+                .unwrap_or("starting…");
+            let titles = [
+                "CLIENT (MCP client, public)".to_owned(),
+                format!("AUTHORIZATION SERVER {address}"),
             ];
-            let want = want_of_columns(&[&columns[0], &columns[1]], body.width, app);
-            let (top, rest) = split_with_lesson(body, want, 6);
-            attack_lab::render(app, top, buf);
-            if let Some(rest) = rest {
-                lesson::render(app, rest, buf);
+            for ((title, items), area) in titles.into_iter().zip([client, server]).zip(panes) {
+                Pane {
+                    title,
+                    items: &items,
+                    scroll: 0,
+                    hint: "",
+                    theme,
+                }
+                .render(area, buf);
+            }
+            sequence::render(app, strip, buf);
+            lesson::render(app, lesson, buf);
+        }
+        Body::Columns {
+            panes,
+            columns,
+            lesson,
+        } => {
+            for ((title, items), area) in columns.into_iter().zip(panes) {
+                Pane {
+                    title,
+                    items: &items,
+                    scroll: app.scroll,
+                    hint: "PgUp/PgDn",
+                    theme,
+                }
+                .render(area, buf);
+            }
+            if let Some(lesson) = lesson {
+                lesson::render(app, lesson, buf);
             }
         }
+        Body::Wire(area) => wire_view::render(app, area, buf),
     }
     if let Some(editor) = &app.editor {
-        editor::view::render(editor, body, buf, &app.theme);
+        editor::view::render(editor, screen.main, buf, &app.theme);
     }
     if app.help {
         help::render(app, area, buf);
     }
 }
 
-fn want_of_columns(columns: &[&Vec<Item>], width: u16, app: &App) -> u16 {
-    let half = width / 2;
-    columns
+/// How far the scroll keys can move what they scroll on a screen of `area`:
+/// the lesson, or the columns and the lesson under them.
+pub fn scroll_extent(app: &App, area: Rect) -> Extent {
+    let Some(screen) = Screen::new(app, area) else {
+        return Extent::default();
+    };
+    match screen.body {
+        Body::Stepping { lesson, .. } => lesson::extent(app, lesson),
+        Body::Columns {
+            panes,
+            columns,
+            lesson,
+        } => columns
+            .iter()
+            .zip(panes)
+            .map(|((_, items), area)| Pane::extent(items, area, &app.theme))
+            .chain(lesson.map(|area| lesson::extent(app, area)))
+            .fold(Extent::default(), Extent::and),
+        Body::Wire(area) => wire_view::extent(app, area),
+    }
+}
+
+/// The left and right halves of `area`.
+fn halves(area: Rect) -> [Rect; 2] {
+    Layout::horizontal([Constraint::Fill(1); 2]).areas(area)
+}
+
+/// Two columns, as tall as they want, with the lesson under them when there
+/// is room for it.
+fn with_lesson(app: &App, body: Rect, columns: [(String, Vec<Item>); 2]) -> Body {
+    let want = halves(body)
         .iter()
-        .map(|items| Pane::wanted_height(items, half, &app.theme))
+        .zip(&columns)
+        .map(|(half, (_, items))| Pane::wanted_height(items, half.width, &app.theme))
         .max()
-        .unwrap_or(3)
+        .unwrap_or(3);
+    let (top, lesson) = split_with_lesson(body, want, 6);
+    Body::Columns {
+        panes: halves(top),
+        columns,
+        lesson,
+    }
 }
 
 /// Splits `body` into the main part (as tall as it wants, leaving the
@@ -103,7 +229,7 @@ fn split_with_lesson(body: Rect, want: u16, min_lesson: u16) -> (Rect, Option<Re
 }
 
 /// The CLIENT and SERVER panes' items for the app's stage.
-pub fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
+fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
     let key = RunKey::honest(app.flow);
     let run = app.run(key);
     match run.and_then(|r| r.stage(app.stage).map(|rec| (r, rec))) {
@@ -133,7 +259,9 @@ pub fn not_reached_items(run: &super::app::Run, stage: Stage) -> Vec<Item> {
     ]
 }
 
-fn render_stepping(app: &App, body: Rect, buf: &mut Buffer) {
+/// The stepping screen: the panes as tall as they want (within what leaves
+/// the lesson room), the strip, and the lesson.
+fn stepping(app: &App, body: Rect) -> Body {
     let (client, server) = pane_items(app);
     let strip = sequence::height(body.height);
     // Halves, unless the panes do not fit: then split the width where the
@@ -157,36 +285,16 @@ fn render_stepping(app: &App, body: Rect, buf: &mut Buffer) {
     let panes_height = want
         .min(body.height.saturating_sub(strip + min_lesson))
         .max(3);
-    let [panes, strip_area, lesson_area] = Layout::vertical([
+    let [panes, strip, lesson] = Layout::vertical([
         Constraint::Length(panes_height),
         Constraint::Length(strip),
         Constraint::Fill(1),
     ])
     .areas(body);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(half), Constraint::Fill(1)]).areas(panes);
-    let address = app
-        .run(RunKey::honest(app.flow))
-        .and_then(|r| r.address())
-        .unwrap_or("starting…");
-    let theme = &app.theme;
-    let hint = "";
-    Pane {
-        title: "CLIENT (MCP client, public)".into(),
-        items: &client,
-        scroll: 0,
-        hint,
-        theme,
+    Body::Stepping {
+        panes: Layout::horizontal([Constraint::Length(half), Constraint::Fill(1)]).areas(panes),
+        items: [client, server],
+        strip,
+        lesson,
     }
-    .render(left, buf);
-    Pane {
-        title: format!("AUTHORIZATION SERVER {address}"),
-        items: &server,
-        scroll: 0,
-        hint,
-        theme,
-    }
-    .render(right, buf);
-    sequence::render(app, strip_area, buf);
-    lesson::render(app, lesson_area, buf);
 }

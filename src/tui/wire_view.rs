@@ -19,8 +19,9 @@ use crate::wire::HttpResponse;
 
 use super::app::{App, RunKey};
 use super::bench::not_reached;
-use super::content::reason;
+use super::client_pane::reason;
 use super::rows::{hard_wrap, word_wrap};
+use super::scroll::Extent;
 use super::theme::Theme;
 
 /// The lines of the wire view of the app's stage, for an inner width.
@@ -41,10 +42,17 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         return out.lines;
     };
     if let Some(why) = not_reached(run, app.stage) {
-        out.words(&format!("Nothing crossed the wire at this stage: {why}."), theme.bad);
+        out.words(
+            &format!("Nothing crossed the wire at this stage: {why}."),
+            theme.bad,
+        );
         return out.lines;
     }
-    let steps: Vec<&StepRecord> = record.steps.iter().filter(|s| s.exchange.is_some()).collect();
+    let steps: Vec<&StepRecord> = record
+        .steps
+        .iter()
+        .filter(|s| s.exchange.is_some())
+        .collect();
     if steps.is_empty() {
         out.words(
             "Nothing crossed the wire at this stage: the client computes locally, and the server has seen nothing of it.",
@@ -126,7 +134,10 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
     } else {
         String::new()
     };
-    out.words(&format!("━━ {count}{actor} → server · {purpose}"), theme.heading);
+    out.words(
+        &format!("━━ {count}{actor} → server · {purpose}"),
+        theme.heading,
+    );
     out.words(
         &format!("{actor}'s request, as the server read it off the socket:"),
         theme.dim,
@@ -139,7 +150,9 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
                 theme.heading,
             );
             for (name, value) in &head.headers {
-                let set_by_client = sent_headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+                let set_by_client = sent_headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name));
                 let note = (!set_by_client).then_some("(added by the HTTP stack)");
                 out.header(name, value, note, theme);
             }
@@ -147,7 +160,10 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
         None => {
             // The server reported no head: show what the client set.
             out.raw(
-                &format!("{} {} HTTP/1.1", exchange.request.method, exchange.request.url),
+                &format!(
+                    "{} {} HTTP/1.1",
+                    exchange.request.method, exchange.request.url
+                ),
                 theme.heading,
             );
             for (name, value) in sent_headers {
@@ -168,7 +184,10 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
 }
 
 fn amendment_lines(out: &mut Lines, amendments: &[Amendment], theme: &Theme) {
-    out.words("✎ you amended this request (planned → sent):", theme.missing);
+    out.words(
+        "✎ you amended this request (planned → sent):",
+        theme.missing,
+    );
     for a in amendments {
         let text = match (&a.from, &a.to) {
             (Some(from), Some(to)) => format!("✎ {}: {from} → {to}", a.param),
@@ -181,7 +200,10 @@ fn amendment_lines(out: &mut Lines, amendments: &[Amendment], theme: &Theme) {
 }
 
 fn response_lines(out: &mut Lines, response: &HttpResponse, theme: &Theme) {
-    out.words("the server's response, as the client received it:", theme.dim);
+    out.words(
+        "the server's response, as the client received it:",
+        theme.dim,
+    );
     let status = format!("HTTP/1.1 {} {}", response.status, reason(response.status));
     let style = if response.status >= 400 {
         theme.bad
@@ -204,25 +226,37 @@ fn response_lines(out: &mut Lines, response: &HttpResponse, theme: &Theme) {
     }
 }
 
-/// Draws the view over the main area, scrolled by the app's offset
-/// (clamped, so that scrolling past the end leaves the last page shown).
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+/// The wire view's frame over `area`, and the width its lines wrap to.
+fn block(app: &App, area: Rect) -> (Block<'static>, Rect) {
     let title = format!(
         " WIRE · stage {} · the raw HTTP, as it crossed 127.0.0.1 · w closes ",
         app.stage.number()
     );
-    let mut block = Block::bordered()
-        .border_style(theme.border)
+    let block = Block::bordered()
+        .border_style(app.theme.border)
         .padding(Padding::left(1))
-        .title(Span::styled(title, theme.pane_title));
+        .title(Span::styled(title, app.theme.pane_title));
     let inner = block.inner(area);
+    (block, inner)
+}
+
+/// How far the scroll keys can move the view drawn over `area`.
+pub fn extent(app: &App, area: Rect) -> Extent {
+    let (_, inner) = block(app, area);
+    Extent::new(lines(app, inner.width).len(), usize::from(inner.height))
+}
+
+/// Draws the view over the main area, scrolled by the app's offset (which
+/// the app keeps within [`extent`]; clamped here too, for a record that
+/// arrived since).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (mut block, inner) = block(app, area);
     let lines = lines(app, inner.width);
-    let height = usize::from(inner.height);
-    let max = lines.len().saturating_sub(height);
-    let scroll = usize::from(app.scroll).min(max);
-    if max > 0 {
-        let below = max - scroll;
+    let extent = Extent::new(lines.len(), usize::from(inner.height));
+    let scroll = usize::from(extent.clamp(app.scroll));
+    if extent.end > 0 {
+        let below = extent.end - scroll;
         let hint = match (scroll, below) {
             (0, b) => format!(" ↓{b} more PgDn "),
             (s, 0) => format!(" ↑{s} PgUp "),
@@ -230,7 +264,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         };
         block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
     }
-    let visible: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
     Paragraph::new(visible)
         .style(theme.base)
         .block(block)

@@ -27,6 +27,24 @@ pub fn trace(flow: Flow, attack: Option<Attack>) -> Trace {
         .unwrap_or_else(|e| panic!("the {flow:?} flow with {attack:?} failed: {e}"))
 }
 
+/// The seeded PKCE run of a quick experiment.
+pub fn experiment_trace(experiment: pkce_tutor::flow::Experiment) -> Trace {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime
+        .block_on(pkce_tutor::flow::run_experiment(
+            experiment,
+            Scenario {
+                seed: Some(SEED),
+                ..Scenario::new(Flow::Pkce)
+            },
+        ))
+        .unwrap_or_else(|e| panic!("the {experiment:?} experiment failed: {e}"))
+}
+
 /// Every scenario: both flows, without an attack and with each attack.
 pub fn scenarios() -> Vec<(Flow, Option<Attack>)> {
     let mut all = Vec::new();

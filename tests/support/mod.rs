@@ -10,7 +10,9 @@ use std::time::Duration;
 use pkce_tutor::pkce::{CodeVerifier, derive_s256};
 use pkce_tutor::server::{PkcePolicy, ServerConfig, ServerHandle, spawn_loopback};
 use reqwest::StatusCode;
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE};
+use reqwest::header::{
+    CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE, WWW_AUTHENTICATE,
+};
 use serde_json::Value;
 use url::Url;
 
@@ -207,6 +209,34 @@ impl TestServer {
         self.token(&params).await
     }
 
+    /// `POST /consent` with a decision, the cookie and the `Origin` given.
+    pub async fn consent_with(
+        &self,
+        request_id: &str,
+        decision: &str,
+        cookie: Option<&str>,
+        origin: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/consent"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(format!("request_id={request_id}&decision={decision}"));
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        if let Some(origin) = origin {
+            request = request.header(ORIGIN, origin);
+        }
+        request.send().await.expect("consent request")
+    }
+
+    /// The browser answers a consent page: the form with its cookie.
+    pub async fn consent(&self, page: &ConsentPage, decision: &str) -> reqwest::Response {
+        self.consent_with(&page.request_id, decision, page.cookie.as_deref(), None)
+            .await
+    }
+
     /// Registers a client, authorizes with the Appendix B challenge and
     /// returns `(client_id, code)`.
     pub async fn appendix_b_code(&self) -> (String, String) {
@@ -215,6 +245,32 @@ impl TestServer {
             .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
             .await;
         (client_id, code)
+    }
+}
+
+/// A consent page as the browser got it: the form's `request_id` and the
+/// cookie set with the page (`name=value`), and the page itself.
+pub struct ConsentPage {
+    pub request_id: String,
+    pub cookie: Option<String>,
+    pub html: String,
+}
+
+impl ConsentPage {
+    /// Reads a consent page response (200, HTML).
+    pub async fn read(response: reqwest::Response) -> Self {
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.url());
+        let cookie = header(&response, SET_COOKIE.as_str())
+            .and_then(|c| c.split(';').next().map(str::to_owned));
+        let html = response.text().await.expect("consent page");
+        let marker = "name=\"request_id\" value=\"";
+        let at = html.find(marker).expect("request_id input") + marker.len();
+        let request_id = html[at..at + html[at..].find('"').unwrap()].to_owned();
+        Self {
+            request_id,
+            cookie,
+            html,
+        }
     }
 }
 

@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget};
 use crate::record::ParamCarrier;
 
 use super::{Change, Editor, LineInput, Typing};
+use crate::tui::keys;
 use crate::tui::rows::{str_width, word_wrap, wrap_styled};
 use crate::tui::theme::Theme;
 
@@ -80,8 +81,17 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
         };
         push_field(&mut out, head, value, width);
         if let Change::Changed(was) | Change::Removed(was) = change {
-            let head = vec![Span::raw(" ".repeat(4)), Span::styled(pad("was", column), theme.dim), Span::raw(" ")];
-            push_field(&mut out, head, vec![Span::styled(was.to_owned(), theme.dim)], width);
+            let head = vec![
+                Span::raw(" ".repeat(4)),
+                Span::styled(pad("was", column), theme.dim),
+                Span::raw(" "),
+            ];
+            push_field(
+                &mut out,
+                head,
+                vec![Span::styled(was.to_owned(), theme.dim)],
+                width,
+            );
         }
     }
     if editor.fields.is_empty() {
@@ -90,7 +100,10 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
     match &editor.typing {
         Some(Typing::NewName(input)) => {
             anchor = out.len();
-            let head = vec![Span::styled("▸ + ", theme.lit), Span::styled("new parameter, name: ", theme.label)];
+            let head = vec![
+                Span::styled("▸ + ", theme.lit),
+                Span::styled("new parameter, name: ", theme.label),
+            ];
             push_field(&mut out, head, cursor_spans(input, theme), width);
         }
         Some(Typing::NewValue { name, input }) => {
@@ -104,7 +117,12 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
         _ => {}
     }
     if marked {
-        push_wrapped(&mut out, "✎ changed  − removed  + added: only these differ from the plan", width, theme.dim);
+        push_wrapped(
+            &mut out,
+            "✎ changed  − removed  + added: only these differ from the plan",
+            width,
+            theme.dim,
+        );
     }
     if !editor.planned.fixed_headers.is_empty() {
         let headers: Vec<String> = editor
@@ -124,39 +142,37 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
         push_wrapped(&mut out, &format!("› {message}"), width, theme.lit);
     }
     if editor.experiments.is_empty() {
-        push_wrapped(&mut out, "no quick experiment applies to this request", width, theme.dim);
+        push_wrapped(
+            &mut out,
+            "no quick experiment applies to this request",
+            width,
+            theme.dim,
+        );
     } else {
-        push_wrapped(&mut out, "quick experiments (the digit sends at once)", width, theme.heading);
+        push_wrapped(
+            &mut out,
+            "quick experiments (the digit sends at once)",
+            width,
+            theme.heading,
+        );
         for (i, (experiment, _)) in editor.experiments.iter().enumerate() {
             let head = vec![Span::styled(format!(" {} ", i + 1), theme.key)];
-            push_field(&mut out, head, vec![Span::styled(experiment.title(), theme.value)], width);
+            push_field(
+                &mut out,
+                head,
+                vec![Span::styled(experiment.title(), theme.value)],
+                width,
+            );
         }
     }
-    let keys: &[(&str, &str)] = if editor.typing.is_some() {
-        &[
-            ("←→ Home End", "move"),
-            ("Backspace Del", "erase"),
-            ("Enter", "keep"),
-            ("Esc", "undo"),
-            ("Ctrl-S", "send"),
-        ]
-    } else {
-        &[
-            ("↑↓", "select"),
-            ("Enter", "edit"),
-            ("d", "remove"),
-            ("+", "add"),
-            ("s", "send"),
-            ("Esc", "discard"),
-        ]
-    };
+    let keys = keys::editor_hints(editor.typing.is_some());
     let spans: Vec<Span<'static>> = keys
         .iter()
         .enumerate()
         .flat_map(|(i, (key, what))| {
             [
                 Span::raw(if i == 0 { "" } else { "  " }),
-                Span::styled(*key, theme.key),
+                Span::styled(key.clone(), theme.key),
                 Span::styled(format!(" {what}"), theme.dim),
             ]
         })
@@ -195,7 +211,9 @@ pub fn render(editor: &Editor, area: Rect, buf: &mut Buffer, theme: &Theme) {
     }
     let drawn = u16::try_from(total.min(height)).unwrap_or(inner.height);
     let popup = Rect {
-        height: drawn.saturating_add(area.height - inner.height).min(area.height),
+        height: drawn
+            .saturating_add(area.height - inner.height)
+            .min(area.height),
         ..area
     };
     Clear.render(popup, buf);

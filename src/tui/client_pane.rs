@@ -1,11 +1,12 @@
-//! What the CLIENT side lists at each stage, built from the recorded
-//! [`StageRecord`]: the values the client holds and the HTTP exchanges as
-//! they crossed the wire, parameters decoded one per line, the ones PKCE adds
-//! over Step 04 marked `+`, the ones the learner amended marked (`✎` with
-//! the planned value under it, `−` removed, `+` added). At stages 3 and 4
-//! the browser sends the requests (the user's Approve included): they are
-//! headed `browser →`, and the client's own part is said in words. Nothing
-//! is recomputed here: every value shown is a recorded one.
+//! The CLIENT pane: what the client side lists at each stage, built from
+//! the recorded [`StageRecord`]: the values the client holds and the HTTP
+//! exchanges as they crossed the wire, parameters decoded one per line, the
+//! ones PKCE adds over Step 04 marked `+`, the ones the learner amended
+//! marked (`✎` with the planned value under it, `−` removed, `+` added). At
+//! stages 3 and 4 the browser sends the requests (the user's Approve
+//! included): they are headed `browser →`, and the client's own part is
+//! said in words. Nothing is recomputed here: every value shown is a
+//! recorded one.
 
 use crate::flow::{Flow, Stage, StageRecord};
 use crate::record::{Actor, Amendment, StepRecord};
@@ -204,11 +205,17 @@ fn amended_request_items(step: &StepRecord, flow: Flow, heading: String) -> Vec<
 /// Parameters as sent, those the learner amended marked (`✎` with the
 /// planned value under it, `+` added), then those the learner removed (`−`).
 pub fn amended_param_items(params: &[Param], amendments: &[Amendment], flow: Flow) -> Vec<Item> {
-    let amendment = |name: &str| amendments.iter().find(|a| a.param.eq_ignore_ascii_case(name));
+    let amendment = |name: &str| {
+        amendments
+            .iter()
+            .find(|a| a.param.eq_ignore_ascii_case(name))
+    };
     let mut items = Vec::new();
     for (p, item) in params.iter().zip(param_items(params, flow)) {
         match amendment(&p.name) {
-            Some(Amendment { from: Some(from), .. }) => {
+            Some(Amendment {
+                from: Some(from), ..
+            }) => {
                 items.push(Item::marked(
                     format!("param:{}", p.name),
                     &p.name,
@@ -232,7 +239,10 @@ pub fn amended_param_items(params: &[Param], amendments: &[Amendment], flow: Flo
         }
     }
     for removed in amendments.iter().filter(|a| a.to.is_none()) {
-        if !params.iter().any(|p| p.name.eq_ignore_ascii_case(&removed.param)) {
+        if !params
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&removed.param))
+        {
             items.extend(removed_items(removed));
         }
     }

@@ -1,21 +1,21 @@
-//! What the SERVER side lists, built only from the server's own events: the
-//! request it received, the record it stored with the code, its PKCE
-//! recomputation and verdict, the token it issued. The code's time left is
-//! the recorded lifetime minus the time since the UI received it. What the
-//! server received is marked where the learner amended it, as in the
-//! CLIENT pane (the server itself cannot tell).
+//! The SERVER pane: what the server side lists, built only from the
+//! server's own events: the request it received, the record it stored with
+//! the code, its PKCE recomputation and verdict, the token it issued. The
+//! code's time left is the recorded lifetime minus the time since the UI
+//! received it. What the server received is marked where the learner
+//! amended it, as in the CLIENT pane (the server itself cannot tell).
 
 use crate::flow::{Flow, Stage};
 use crate::record::{Amendment, PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
-use super::content::{amended_param_items, param_items, pkce_mark};
+use super::client_pane::{amended_param_items, param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
 pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
     if run.stage(stage).is_none() {
-        return super::content::pending(Some(run));
+        return super::client_pane::pending(Some(run));
     }
     let mut items = Vec::new();
     if stage < Stage::AuthorizationRequest {
@@ -40,11 +40,7 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
                 params,
             } if !params.is_empty() => {
                 items.push(Item::Heading(format!("← received {method} {path}")));
-                items.extend(amended_param_items(
-                    params,
-                    amendments_of(run, event),
-                    flow,
-                ));
+                items.extend(amended_param_items(params, amendments_of(run, event), flow));
             }
             _ => items.extend(event_items(event, flow, seconds_left)),
         }

@@ -1,0 +1,76 @@
+//! The footer: the key hints of the current screen, read from the key
+//! table, as many as fit, most important first.
+
+use std::borrow::Cow;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::app::{Action, App, Mode};
+use super::keys::{Does, KEYS};
+
+/// The hints of the current screen, `(keys, label)`, most important first.
+/// Rows that share a label are one hint (`←/→ stage`, `PgUp/PgDn scroll`).
+pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
+    let mut rows: Vec<_> = KEYS
+        .iter()
+        .filter_map(|binding| Some((binding, binding.hint?)))
+        .collect();
+    // Stable: rows of equal priority keep the table's order.
+    rows.sort_by_key(|(_, hint)| hint.priority);
+    let mut hints: Vec<(String, Cow<'static, str>)> = Vec::new();
+    for (binding, hint) in rows {
+        let Some(label) = label(app, binding.does, hint.label) else {
+            continue;
+        };
+        let key = binding.footer_key();
+        match hints.last_mut() {
+            Some((keys, last)) if *last == label => {
+                keys.push('/');
+                keys.push_str(&key);
+            }
+            _ => hints.push((key.into_owned(), label)),
+        }
+    }
+    hints
+}
+
+/// The label of a hint on this screen, or `None` where the keys do nothing
+/// worth advertising.
+fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>> {
+    match (does, app.mode) {
+        // The attack lab shows the replay whatever the stage.
+        (Does::JumpToDigit | Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => None,
+        // The key that opened the contrast or the attack lab closes it.
+        (Does::Act(Action::ToggleContrast), Mode::Contrast)
+        | (Does::Act(Action::ToggleAttack), Mode::AttackLab)
+        | (Does::Act(Action::ToggleWire), Mode::Wire) => Some(format!("close {label}").into()),
+        _ => Some(label.into()),
+    }
+}
+
+/// Draws the footer: as many hints as fit, most important first.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = usize::from(area.width);
+    let mut spans = vec![Span::raw(" ")];
+    let mut used = 1;
+    for (key, what) in hints(app) {
+        let sep = if used > 1 { 2 } else { 0 };
+        let need = sep + key.chars().count() + 1 + what.chars().count();
+        if used + need > width {
+            continue;
+        }
+        if sep > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::styled(format!(" {what}"), theme.dim));
+        used += need;
+    }
+    Paragraph::new(Line::from(spans))
+        .style(theme.base)
+        .render(area, buf);
+}

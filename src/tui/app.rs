@@ -425,14 +425,15 @@ impl App {
                     self.set_mode(Mode::Stepping);
                 }
                 let what = match (experiment, count) {
-                    (Some(e), _) => format!("experiment: {}", e.title()),
-                    (None, 0) => "as planned, unchanged".into(),
-                    (None, 1) => "with 1 change".into(),
-                    (None, n) => format!("with {n} changes"),
+                    (Some(e), _) => format!("experiment sent: {}", e.title()),
+                    (None, 0) => format!("stage {}'s request sent as planned", stage.number()),
+                    (None, 1) => format!("stage {}'s request sent with 1 change", stage.number()),
+                    (None, n) => {
+                        format!("stage {}'s request sent with {n} changes", stage.number())
+                    }
                 };
                 self.status = Some(format!(
-                    "sent stage {}'s request {what}; every other value as before · R replays untouched",
-                    stage.number()
+                    "{what} · every other value as before · R replays untouched"
                 ));
             }
         }

@@ -211,24 +211,31 @@ fn refused(record: &StageRecord) -> bool {
     })
 }
 
-/// The top bar's words about an amended run, if it is one.
-pub fn banner(app: &App) -> Option<String> {
+/// The top bar's words about an amended run, if it is one, in at most
+/// `room` cells: the experiment's title when it fits, else shorter.
+pub fn banner(app: &App, room: usize) -> Option<String> {
     if app.bench.is_untouched() {
         return None;
     }
-    let what = match app.bench.experiment {
-        Some(experiment) => format!("experiment: {}", experiment.title()),
-        None => {
-            let stages: Vec<String> = app
-                .bench
-                .amended_stages()
-                .iter()
-                .map(|s| s.number().to_string())
-                .collect();
-            format!("amended: stage {}", stages.join(", "))
-        }
+    let stages: Vec<String> = app
+        .bench
+        .amended_stages()
+        .iter()
+        .map(|s| s.number().to_string())
+        .collect();
+    let amended = format!("✎ amended: stage {}", stages.join(", "));
+    let long = match app.bench.experiment {
+        Some(experiment) => format!("✎ experiment: {} · R untouched", experiment.title()),
+        None => format!("{amended} · R untouched"),
     };
-    Some(format!("✎ {what} · R untouched"))
+    [
+        long,
+        format!("{amended} · R untouched"),
+        amended,
+        "✎".to_owned(),
+    ]
+    .into_iter()
+    .find(|text| super::rows::str_width(text) <= room)
 }
 
 /// The lesson of the quick experiment whose result the screen shows: from

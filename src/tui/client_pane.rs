@@ -8,7 +8,7 @@
 //! said in words. Nothing is recomputed here: every value shown is a
 //! recorded one.
 
-use crate::flow::{Flow, Stage, StageRecord};
+use crate::flow::{Flow, Stage, StageRecord, Trace};
 use crate::record::{Actor, Amendment, StepRecord};
 use crate::wire::{HttpRequest, HttpResponse, Param};
 
@@ -31,8 +31,9 @@ pub fn pending(run: Option<&Run>) -> Vec<Item> {
     }
 }
 
-/// The CLIENT side of a stage.
-pub fn client_items(record: &StageRecord) -> Vec<Item> {
+/// The CLIENT side of a stage of a run (the trace holds the stages before
+/// it: a replay at stage 6 repeats the token request of stage 5).
+pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
     let flow = record.flow;
     let c = &record.client;
     let mark = pkce_mark(flow);
@@ -81,8 +82,31 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
             }
         }
         Stage::Verification => {
+            // With the replay, two requests: the first repeats stage 5's
+            // token request, said in one line rather than listed again.
+            let first = trace.token_step().and_then(|s| s.exchange.as_ref());
             for step in sent_steps(record) {
-                items.extend(step_items(step, flow, heading(step, "")));
+                let Some(exchange) = &step.exchange else {
+                    continue;
+                };
+                if first.is_some_and(|f| same_request(&f.request, &exchange.request)) {
+                    items.push(Item::Heading(format!(
+                        "{} again: the very same request as at stage 5",
+                        heading(step, "")
+                    )));
+                    items.extend(response_items(&exchange.response));
+                } else {
+                    items.extend(step_items(step, flow, heading(step, "")));
+                }
+            }
+            if c.access_token.is_none()
+                && let Some(error) = &c.error
+            {
+                items.push(Item::note(
+                    format!("✗ no access token ({error}), so no call to the protected resource"),
+                    Tone::Bad,
+                ));
+                return items;
             }
         }
         Stage::CodeIssued => {
@@ -120,20 +144,22 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
             }
         }
     }
-    // The client's reading of a refusal, unless the response above already
-    // shows that very error.
+    // Where the flow ends, what the client makes of it, unless the response
+    // above already shows that very error.
     if let Some(error) = &c.error
         && !record.exchanges().any(|e| shows_error(&e.response, error))
     {
-        items.push(Item::marked(
-            "error",
-            "the client's error",
-            error,
-            Mark::None,
+        items.push(Item::note(
+            format!("✗ the flow stops here: {error}"),
             Tone::Bad,
         ));
     }
     items
+}
+
+/// Whether two requests went out alike: method, URL, parameters, headers.
+fn same_request(a: &HttpRequest, b: &HttpRequest) -> bool {
+    a.method == b.method && a.url == b.url && a.params == b.params && a.headers == b.headers
 }
 
 /// Whether a response carries this OAuth error (JSON body or redirect).
@@ -247,6 +273,45 @@ pub fn amended_param_items(params: &[Param], amendments: &[Amendment], flow: Flo
         }
     }
     items
+}
+
+/// The items of a pane with, in each request the learner amended, the
+/// parameters sent as planned folded into one line that names them: what a
+/// small pane keeps so that the amended ones and the answer fit (the wire
+/// view shows every one).
+pub fn fold_unamended(items: Vec<Item>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut rest = items.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        // One section: an item and those up to the next heading.
+        let mut section = vec![first];
+        while let Some(item) = rest.next_if(|i| !matches!(i, Item::Heading(_))) {
+            section.push(item);
+        }
+        if !section.iter().any(|i| matches!(i, Item::Was(_))) {
+            out.extend(section);
+            continue;
+        }
+        let mut planned = Vec::new();
+        let mut fold_at = None;
+        for (i, item) in section.iter().enumerate() {
+            let amended = matches!(section.get(i + 1), Some(Item::Was(_)));
+            if let Item::Row(row) = item
+                && row.key.starts_with("param:")
+                && !amended
+            {
+                fold_at.get_or_insert(out.len());
+                planned.push(row.label.clone());
+                continue;
+            }
+            out.push(item.clone());
+        }
+        if let Some(at) = fold_at {
+            let note = format!("as planned: {}", planned.join(", "));
+            out.insert(at, Item::note(note, Tone::Dim));
+        }
+    }
+    out
 }
 
 /// A parameter the learner removed: `−`, and what it would have been.

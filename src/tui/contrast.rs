@@ -38,7 +38,7 @@ pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
             // side keeps only what the server did with it.
             let mut server = server_items(run, flow, app.stage, left);
             drop_received(&mut server);
-            Some((client_items(record), server))
+            Some((client_items(&run.trace, record), server))
         });
         (title, parts)
     };

@@ -58,6 +58,22 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
             app.theme.bad,
         ),
         (Some(run), None) => match lesson.fill(&run.trace, stage) {
+            // A stage lesson over a request the learner amended: say first
+            // that it tells the untouched run.
+            Ok(markdown)
+                if stage
+                    .and_then(|s| run.stage(s))
+                    .is_some_and(|r| r.amendments().next().is_some()) =>
+            {
+                let mut text = Text::styled(
+                    "✎ You amended this stage's request: the panes show what it got; \
+                     the lesson below tells the untouched run (R replays it).",
+                    app.theme.missing,
+                );
+                text.lines.push(Line::default());
+                text.extend(markdown::lesson_text(&markdown, &styles));
+                text
+            }
             Ok(markdown) => markdown::lesson_text(&markdown, &styles),
             // The lesson tells the untouched run; an amended run may lack
             // the values it quotes (no token after a refused request).

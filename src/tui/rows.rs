@@ -313,7 +313,9 @@ fn layout_was(
         4.min(width / 2)
     };
     let room = width.saturating_sub(indent).max(1);
-    for piece in wrap_value(&text, room, room) {
+    // Broken anywhere, not first at the space after `was`: a long value
+    // then takes two lines, not three.
+    for piece in hard_wrap(&text, room) {
         out.push(Line::from(vec![
             Span::raw(" ".repeat(indent)),
             Span::styled(piece, theme.dim),

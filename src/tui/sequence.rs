@@ -3,7 +3,9 @@
 //! actor lit too: the client, or at stages 3 and 4 the browser (which sends
 //! the authorization request, then the user's Approve, and carries the
 //! redirect back). When there is room, all six hops are listed with the
-//! current one lit and marked `▸`.
+//! current one lit and marked `▸`. A hop of the stepped run that went
+//! otherwise (a refused request, a stage not reached, no token) says so
+//! instead of its usual caption.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,7 +15,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::flow::{Flow, Stage};
 
-use super::app::App;
+use super::app::{App, RunKey};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Hop {
@@ -106,7 +108,7 @@ const REDIRECT: &str = "?code&state&iss";
 fn strip_line(
     width: usize,
     stage: Stage,
-    flow: Flow,
+    app: &App,
     style: Style,
     names: Style,
     actor: Style,
@@ -115,7 +117,9 @@ fn strip_line(
     let client_end = 8.min(width);
     let server_x = width.saturating_sub(7);
     let browser_x = width / 4 + 2;
-    let (kind, label) = hop(stage, flow);
+    let (kind, usual) = hop(stage, app.flow);
+    let outcome = outcome(app, stage);
+    let label = outcome.as_deref().unwrap_or(usual);
     let by_browser = matches!(kind, Hop::ToServerViaBrowser | Hop::ApproveViaBrowser);
     let (client, browser) = if by_browser {
         (names, actor)
@@ -173,6 +177,43 @@ fn strip_line(
     Line::from(spans)
 }
 
+/// What became of a stage of the stepped run, when it is not what the hop's
+/// usual caption says: refused, not reached, or no token to present.
+fn outcome(app: &App, stage: Stage) -> Option<String> {
+    let record = app.run(RunKey::honest(app.flow))?.stage(stage)?;
+    let n = stage.number();
+    if !record.reached {
+        return Some(format!("({n}) not reached"));
+    }
+    // The first request the server said no to: an error status, or a
+    // redirect carrying an error.
+    for exchange in record.exchanges() {
+        let response = &exchange.response;
+        let redirected = response
+            .location_params()
+            .into_iter()
+            .find(|p| p.name == "error")
+            .map(|p| p.value);
+        if response.status < 400 && redirected.is_none() {
+            continue;
+        }
+        let error = redirected
+            .or_else(|| response.json_str("error"))
+            .or_else(|| record.client.error.clone())
+            .unwrap_or_else(|| response.status.to_string());
+        return Some(format!(
+            "({n}) {} refused: {error}",
+            exchange.request.summary()
+        ));
+    }
+    match (&record.client.access_token, &record.client.error) {
+        (None, Some(error)) if stage == Stage::Verification => {
+            Some(format!("(6) no token ({error}): nothing to call"))
+        }
+        _ => None,
+    }
+}
+
 /// Draws the strip for the current stage of the app's flow.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
@@ -187,7 +228,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 let mut line = strip_line(
                     width.saturating_sub(1),
                     stage,
-                    app.flow,
+                    app,
                     style,
                     theme.label,
                     actor,
@@ -201,7 +242,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         vec![strip_line(
             width,
             app.stage,
-            app.flow,
+            app,
             theme.lit,
             theme.label,
             theme.lit,

@@ -32,8 +32,34 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         return items;
     }
     let events = run.trace.events_shown_at(stage);
-    for event in &events {
+    // A replayed request repeats what the server received and checked for
+    // the first one: said in one line each, rather than listed again.
+    let earlier: Vec<&ServerEvent> = run
+        .trace
+        .token_step()
+        .into_iter()
+        .flat_map(|s| s.server_events.iter())
+        .collect();
+    for (i, event) in events.iter().enumerate() {
+        let repeated = earlier[..]
+            .iter()
+            .chain(&events[..i])
+            .any(|e| e == event && !std::ptr::eq(*e, *event));
         match event {
+            ServerEvent::Received { method, path, .. } if repeated => items.push(Item::Heading(
+                format!("← received {method} {path} again: the very same parameters"),
+            )),
+            ServerEvent::PkceChecked(check) if repeated => items.push(Item::note(
+                format!(
+                    "checks PKCE again: the same values, {}",
+                    if check.verdict == PkceVerdict::Match {
+                        "✓ computed = stored"
+                    } else {
+                        "✗ computed ≠ stored"
+                    }
+                ),
+                Tone::Normal,
+            )),
             ServerEvent::Received {
                 method,
                 path,

@@ -68,7 +68,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             theme.dim,
         ));
     }
-    if let Some(banner) = super::bench::banner(app) {
+    let used: usize = left.iter().map(|s| s.width()).sum();
+    let room = usize::from(area.width).saturating_sub(used + 1);
+    if let Some(banner) = super::bench::banner(app, room) {
         left.push(Span::styled(format!(" {banner}"), theme.missing));
     }
     let bar_area = Rect {

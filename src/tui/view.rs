@@ -13,7 +13,7 @@ use ratatui::widgets::{Block, Widget};
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, Mode, RunKey};
-use super::client_pane::{client_items, pending};
+use super::client_pane::{client_items, fold_unamended, pending};
 use super::pane::Pane;
 use super::rows::Item;
 use super::scroll::Extent;
@@ -242,12 +242,33 @@ fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
                 .then(|| app.code_seconds_left(key))
                 .flatten();
             (
-                client_items(record),
+                client_items(&run.trace, record),
                 server_items(run, app.flow, app.stage, left),
             )
         }
         None => (pending(run), pending(run)),
     }
+}
+
+/// Where to split the width between the panes, and the height they want:
+/// halves, unless the panes do not fit; then where the taller pane gets
+/// more room (within 40–60 %).
+fn split_panes(app: &App, body: Rect, strip: u16, client: &[Item], server: &[Item]) -> (u16, u16) {
+    let room = body.height.saturating_sub(strip + 4);
+    [50u16, 45, 55, 40, 60]
+        .into_iter()
+        .map(|percent| {
+            let left = body.width * percent / 100;
+            let want = Pane::wanted_height(client, left, &app.theme).max(Pane::wanted_height(
+                server,
+                body.width - left,
+                &app.theme,
+            ));
+            (left, want)
+        })
+        .enumerate()
+        .min_by_key(|&(i, (_, want))| if i == 0 && want <= room { 0 } else { want })
+        .map_or((body.width / 2, 3), |(_, split)| split)
 }
 
 /// A stage the flow did not reach, said in words on both sides.
@@ -262,26 +283,18 @@ pub fn not_reached_items(run: &super::app::Run, stage: Stage) -> Vec<Item> {
 /// The stepping screen: the panes as tall as they want (within what leaves
 /// the lesson room), the strip, and the lesson.
 fn stepping(app: &App, body: Rect) -> Body {
-    let (client, server) = pane_items(app);
+    let (mut client, mut server) = pane_items(app);
     let strip = sequence::height(body.height);
-    // Halves, unless the panes do not fit: then split the width where the
-    // taller pane gets more room (within 40–60 %).
-    let room = body.height.saturating_sub(strip + 4);
-    let (half, want) = [50u16, 45, 55, 40, 60]
-        .into_iter()
-        .map(|percent| {
-            let left = body.width * percent / 100;
-            let want = Pane::wanted_height(&client, left, &app.theme).max(Pane::wanted_height(
-                &server,
-                body.width - left,
-                &app.theme,
-            ));
-            (left, want)
-        })
-        .enumerate()
-        .min_by_key(|&(i, (_, want))| if i == 0 && want <= room { 0 } else { want })
-        .map_or((body.width / 2, 3), |(_, split)| split);
     let min_lesson = if body.height >= 24 { 8 } else { 4 };
+    let mut split = split_panes(app, body, strip, &client, &server);
+    // An amended request that does not fit folds the parameters sent as
+    // planned, so that what was amended and the answer stay in view.
+    if split.1 > body.height.saturating_sub(strip + min_lesson) {
+        client = fold_unamended(client);
+        server = fold_unamended(server);
+        split = split_panes(app, body, strip, &client, &server);
+    }
+    let (half, want) = split;
     let panes_height = want
         .min(body.height.saturating_sub(strip + min_lesson))
         .max(3);

@@ -171,15 +171,16 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
             }
         }
     }
+    // The empty line that ends the head, then the body, if any.
     out.blank();
     if let Some(body) = exchange.request.body.as_deref().filter(|b| !b.is_empty()) {
         out.raw(body, theme.value);
+        out.blank();
     }
     if step.amended() {
-        out.blank();
         amendment_lines(out, &step.amendments, theme);
+        out.blank();
     }
-    out.blank();
     response_lines(out, &exchange.response, theme);
 }
 

@@ -1,8 +1,9 @@
 //! The editor drawn over the main area: the request's line, every
 //! parameter (the selected one marked `▸`, changes marked `✎` with the
 //! planned value under it, `−` removed, `+` added), the headers sent as
-//! planned, the quick experiments with their digits, and the keys. Values
-//! wrap under their column; a long list scrolls to keep the selection shown.
+//! planned and the quick experiments with their digits (the footer lists
+//! the keys). Values wrap under their column; a long list scrolls to keep
+//! the selection shown.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -13,8 +14,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget};
 use crate::record::ParamCarrier;
 
 use super::{Change, Editor, LineInput, Typing};
-use crate::tui::keys;
-use crate::tui::rows::{str_width, word_wrap, wrap_styled};
+use crate::tui::rows::{str_width, word_wrap};
 use crate::tui::theme::Theme;
 
 /// The lines of the editor for an inner width, and the line to keep in view.
@@ -42,7 +42,7 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
         .max()
         .unwrap_or(0)
         .min(width / 3)
-        .min(20);
+        .min(24);
     let mut anchor = 0;
     let mut marked = false;
     for (i, field) in editor.fields.iter().enumerate() {
@@ -165,19 +165,6 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
             );
         }
     }
-    let keys = keys::editor_hints(editor.typing.is_some());
-    let spans: Vec<Span<'static>> = keys
-        .iter()
-        .enumerate()
-        .flat_map(|(i, (key, what))| {
-            [
-                Span::raw(if i == 0 { "" } else { "  " }),
-                Span::styled(key.clone(), theme.key),
-                Span::styled(format!(" {what}"), theme.dim),
-            ]
-        })
-        .collect();
-    out.extend(wrap_styled(&Line::from(spans), width));
     (out, anchor)
 }
 
@@ -188,7 +175,7 @@ pub fn render(editor: &Editor, area: Rect, buf: &mut Buffer, theme: &Theme) {
         return;
     }
     let title = format!(
-        " ✎ Amend stage {}'s request · {} ",
+        " ✎ Amend before it goes · stage {} · {} ",
         editor.stage.number(),
         editor.purpose
     );

@@ -193,7 +193,11 @@ async fn a_quick_experiment_sends_at_once_and_its_lesson_explains_the_answer() {
         screen.contains("Experiment: one character of the verifier changed"),
         "{screen}"
     );
-    assert!(screen.contains("experiment: flip one character of code_verifier"));
+    // The top bar names the experiment where it has room.
+    assert!(
+        screen_text(&app, 200, 40).contains("✎ experiment: flip one character of code_verifier")
+    );
+    assert!(screen.contains("✎ amended: stage 5"), "{screen}");
 
     // The replay's second redemption goes out at stage 6: the screen goes
     // there.

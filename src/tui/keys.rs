@@ -372,7 +372,7 @@ pub const EDITOR_KEYS: &[EditorBinding] = &[
     EditorBinding {
         keys: &[Plain(KeyCode::Esc)],
         input: Input::Cancel,
-        help: "discard the changes and send nothing; in a field, undo it",
+        help: "discard the changes, send nothing (in a field: undo it)",
         closed: Some("discard"),
         open: Some("undo"),
     },

@@ -61,8 +61,8 @@ fn set_and_drop_amend_the_stepped_flow_and_wire_shows_its_raw_http() {
         "POST /token HTTP/1.1",
         "host: 127.0.0.1:47623",
         "✎ you amended this request (planned → sent):",
-        "− code_verifier: removed (planned: ",
-        "+ nonce: added: n",
+        "− code_verifier: removed",
+        "+ nonce: added",
         "HTTP/1.1 400 Bad Request",
         "invalid_request",
     ] {

@@ -245,6 +245,8 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
         Some(longest.min(width.saturating_sub(2) * 2 / 5).min(16))
     };
     let mut out = Vec::new();
+    // Where the last row's value lines start, for a `was` under it.
+    let mut value_indent = 4;
     for item in items {
         match item {
             Item::Heading(text) => out.extend(
@@ -257,8 +259,8 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
                     .into_iter()
                     .map(|l| Line::styled(l, tone_style(*tone, theme))),
             ),
-            Item::Row(row) => layout_row(row, column, width, theme, &mut out),
-            Item::Was(value) => layout_was(value, column, width, theme, &mut out),
+            Item::Row(row) => value_indent = layout_row(row, column, width, theme, &mut out),
+            Item::Was(value) => layout_was(value, value_indent, width, theme, &mut out),
         }
     }
     out
@@ -296,40 +298,48 @@ fn wrap_value(value: &str, first: usize, rest: usize) -> Vec<String> {
     pieces
 }
 
-/// `was <value>` under the value column when it fits there, else indented
-/// 4 (where a long value of the row above went), wrapped if it must be.
+/// `was <value>` with the value starting where the row above's value
+/// lines start (`was` in the indent before it), so that the old value sits
+/// under the new one and a single changed character shows; where it would
+/// wrap there but fits indented 4, indented 4 (under a short value such as
+/// `(removed: not sent)`); else wrapped character by character.
 fn layout_was(
     value: &str,
-    column: Option<usize>,
+    value_indent: usize,
     width: usize,
     theme: &Theme,
     out: &mut Vec<Line<'static>>,
 ) {
-    let text = format!("was {}", value.replace(['\n', '\r'], " "));
-    let under_value = column.map_or(4, |c| 2 + c + 1).min(width / 2);
-    let indent = if under_value + str_width(&text) <= width {
-        under_value
-    } else {
-        4.min(width / 2)
+    const WAS: &str = "was ";
+    let value = value.replace(['\n', '\r'], " ");
+    let fits = |indent: usize| indent + str_width(&value) <= width;
+    let indent = match value_indent.max(WAS.len()).min(width / 2) {
+        aligned if !fits(aligned) && fits(WAS.len()) => WAS.len(),
+        aligned => aligned,
     };
     let room = width.saturating_sub(indent).max(1);
-    // Broken anywhere, not first at the space after `was`: a long value
-    // then takes two lines, not three.
-    for piece in hard_wrap(&text, room) {
+    for (i, piece) in hard_wrap(&value, room).into_iter().enumerate() {
+        let lead = if i == 0 {
+            format!("{}{WAS}", " ".repeat(indent.saturating_sub(WAS.len())))
+        } else {
+            " ".repeat(indent)
+        };
         out.push(Line::from(vec![
-            Span::raw(" ".repeat(indent)),
+            Span::styled(lead, theme.dim),
             Span::styled(piece, theme.dim),
         ]));
     }
 }
 
+/// Lays out one row; returns where its value's lines start (after the
+/// first, in compact mode).
 fn layout_row(
     row: &Row,
     column: Option<usize>,
     width: usize,
     theme: &Theme,
     out: &mut Vec<Line<'static>>,
-) {
+) -> usize {
     let (marker, marker_style) = match row.mark {
         Mark::None => ("  ", theme.label),
         Mark::Added => ("+ ", theme.added),
@@ -402,6 +412,12 @@ fn layout_row(
                 Span::styled(piece, value_style),
             ]));
         }
+    }
+    // Beside the label, the value starts at the head's end.
+    if on_head && column.is_some() {
+        width.saturating_sub(first_line_room)
+    } else {
+        indent
     }
 }
 

@@ -95,6 +95,24 @@ impl Lines {
             .extend(lines.into_iter().map(|l| Line::styled(l, style)));
     }
 
+    /// `label value` indented 4, the value's continuation lines under its
+    /// first character.
+    fn indented(&mut self, label: &str, value: &str, theme: &Theme) {
+        let indent = 4 + label.chars().count();
+        let room = self.width.saturating_sub(indent).max(1);
+        for (i, piece) in hard_wrap(value, room).into_iter().enumerate() {
+            let lead = if i == 0 {
+                format!("    {label}")
+            } else {
+                " ".repeat(indent)
+            };
+            self.lines.push(Line::from(vec![
+                Span::styled(lead, theme.dim),
+                Span::styled(piece, theme.value),
+            ]));
+        }
+    }
+
     /// A header line, with a dim note after it when there is room.
     fn header(&mut self, name: &str, value: &str, note: Option<&str>, theme: &Theme) {
         let text = format!("{name}: {value}");
@@ -184,19 +202,26 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
     response_lines(out, &exchange.response, theme);
 }
 
+/// What the learner changed, each parameter's planned and sent values one
+/// above the other, so that a single changed character shows.
 fn amendment_lines(out: &mut Lines, amendments: &[Amendment], theme: &Theme) {
     out.words(
         "✎ you amended this request (planned → sent):",
         theme.missing,
     );
     for a in amendments {
-        let text = match (&a.from, &a.to) {
-            (Some(from), Some(to)) => format!("✎ {}: {from} → {to}", a.param),
-            (Some(from), None) => format!("− {}: removed (planned: {from})", a.param),
-            (None, Some(to)) => format!("+ {}: added: {to}", a.param),
+        let (mark, what) = match (&a.from, &a.to) {
+            (Some(_), Some(_)) => ("✎", ""),
+            (Some(_), None) => ("−", ": removed"),
+            (None, Some(_)) => ("+", ": added"),
             (None, None) => continue,
         };
-        out.raw(&text, theme.value);
+        out.raw(&format!("{mark} {}{what}", a.param), theme.value);
+        for (label, value) in [("planned", &a.from), ("sent   ", &a.to)] {
+            if let Some(value) = value {
+                out.indented(&format!("{label} "), value, theme);
+            }
+        }
     }
 }
 

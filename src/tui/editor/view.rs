@@ -119,7 +119,7 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
     if marked {
         push_wrapped(
             &mut out,
-            "✎ changed  − removed  + added: only these differ from the plan",
+            "✎ changed · − removed · + added: only these differ from the plan",
             width,
             theme.dim,
         );

@@ -138,9 +138,9 @@ async fn e_says_why_when_there_is_nothing_to_amend() {
         app.status
             .as_deref()
             .unwrap()
-            .contains("no request follows stage 6")
+            .contains("stage 6 is the last")
     );
-    assert!(screen_text(&app, 80, 24).contains("no request follows stage 6"));
+    assert!(screen_text(&app, 80, 24).contains("stage 6 is the last"));
 
     let mut app = at(Stage::Verifier).await;
     app.update(Action::Amend);

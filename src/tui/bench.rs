@@ -106,7 +106,7 @@ pub struct Target {
 pub fn target(app: &App) -> Result<Target, String> {
     let Some(next) = app.stage.next() else {
         return Err(format!(
-            "nothing to amend: no request follows stage {}; ← goes back to the one before a request",
+            "nothing to amend: stage {} is the last; e amends the request → would send, so go back (←) first",
             app.stage.number()
         ));
     };

@@ -148,7 +148,9 @@ fn strip_line(
             if kind == Hop::ToServerViaBrowser {
                 arrow(&mut cells, a, b, "", style);
             } else {
-                arrow(&mut cells, b, a, REDIRECT, style);
+                // No redirect to carry when the approval went otherwise.
+                let redirect = if outcome.is_some() { "" } else { REDIRECT };
+                arrow(&mut cells, b, a, redirect, style);
             }
             arrow(&mut cells, c, d, label, style);
         }

@@ -43,7 +43,7 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     };
     if let Some(why) = not_reached(run, app.stage) {
         out.words(
-            &format!("Nothing crossed the wire at this stage: {why}."),
+            &format!("Nothing crossed the wire at this stage, which was {why}."),
             theme.bad,
         );
         return out.lines;

@@ -27,7 +27,7 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
     let carrier = match editor.planned.carrier {
         ParamCarrier::Query => "parameters in the URL's query",
         ParamCarrier::Form => "parameters in the form body",
-        ParamCarrier::Headers => "its header is the parameter",
+        ParamCarrier::Headers => "its parameters are headers",
     };
     let head = format!(
         "{} → {} {path} · {carrier}",
@@ -45,8 +45,13 @@ pub fn lines(editor: &Editor, width: u16, theme: &Theme) -> (Vec<Line<'static>>,
         .min(24);
     let mut anchor = 0;
     let mut marked = false;
+    // While a new parameter is typed below the list, no row is selected.
+    let adding = matches!(
+        editor.typing,
+        Some(Typing::NewName(_) | Typing::NewValue { .. })
+    );
     for (i, field) in editor.fields.iter().enumerate() {
-        let selected = i == editor.selected;
+        let selected = i == editor.selected && !adding;
         if selected {
             anchor = out.len();
         }

@@ -366,3 +366,14 @@ async fn the_open_editor_reads_every_key_but_ctrl_c_and_its_help() {
     app.update(discard);
     assert!(app.editor.is_none());
 }
+
+#[tokio::test]
+async fn an_expired_code_says_so_and_offers_r() {
+    let mut app = at(Stage::CodeIssued).await;
+    app.clock += std::time::Duration::from_secs(601);
+    let screen = screen_text(&app, 120, 40);
+    assert!(
+        screen.contains("expired: R runs the flow again"),
+        "{screen}"
+    );
+}

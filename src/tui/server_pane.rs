@@ -156,7 +156,7 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
                 &stored.redirect_uri,
             ));
             let expiry = match seconds_left {
-                Some(0) => "expired".to_owned(),
+                Some(0) => "expired: R runs the flow again".to_owned(),
                 Some(left) => format!(
                     "{} left of {}",
                     clock_text(left),

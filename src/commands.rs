@@ -146,12 +146,11 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
             .with_context(|| format!("cannot listen on {}:{}", args.bind, args.port))?;
         // Lines wait here while stdout is slow; past 1,024 they are dropped
         // rather than slow the server down.
-        let (request_log, lines) = match args.quiet {
-            true => (None, None),
-            false => {
-                let (log, lines) = server::RequestLog::channel(1024);
-                (Some(log), Some(lines))
-            }
+        let (request_log, lines) = if args.quiet {
+            (None, None)
+        } else {
+            let (log, lines) = server::RequestLog::channel(1024);
+            (Some(log), Some(lines))
         };
         let handle = server::spawn(
             listener,
@@ -170,7 +169,12 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         .context("cannot start the server")?;
         let stop = shutdown_signal().context("cannot listen for SIGINT and SIGTERM")?;
         let issuer = handle.issuer().to_owned();
-        println!("pkce-tutor authorization server: issuer {issuer}");
+        let addr = handle.addr();
+        if issuer == format!("http://{addr}") {
+            println!("pkce-tutor authorization server: issuer {issuer}");
+        } else {
+            println!("pkce-tutor authorization server: issuer {issuer} (listening on {addr})");
+        }
         println!("  metadata  {issuer}/.well-known/oauth-authorization-server");
         println!("  register  POST {issuer}/register");
         println!("  authorize GET  {issuer}/authorize");

@@ -43,6 +43,9 @@ pub struct Scenario {
     pub replay: bool,
     /// The port of the run's server on 127.0.0.1; a free one when absent.
     pub port: Option<u16>,
+    /// How long the server's codes live (its default, 10 minutes, when
+    /// absent): an instructor may talk longer between stages 4 and 5.
+    pub code_lifetime: Option<std::time::Duration>,
 }
 
 impl Scenario {
@@ -55,6 +58,7 @@ impl Scenario {
             edits: Vec::new(),
             replay: false,
             port: None,
+            code_lifetime: None,
         }
     }
 

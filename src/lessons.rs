@@ -14,7 +14,7 @@
 //! title = "The client derives the code_challenge"
 //! stage = 2            # 1 to 6; absent for intro, summary and attacks
 //! flow = "pkce"        # "pkce", "plain" (Step 04) or "both"
-//! attack = "interception"   # only in an attack lesson: "interception" | "downgrade"
+//! attack = "interception"   # only in an attack lesson: interception | sniffing | downgrade | injection
 //! experiment = "flip-verifier"  # only in an experiment lesson, with its stage
 //! notes = "For the instructor, shown with --notes."
 //! +++
@@ -403,7 +403,7 @@ fn check_set(lessons: &[Lesson], dir: &Path) -> Vec<LessonError> {
             ));
         }
     }
-    for attack in [Attack::Interception, Attack::Downgrade] {
+    for attack in Attack::ALL {
         let id = format!("attack-{}", attack.name());
         match ids.get(id.as_str()) {
             None => errors.push(LessonError::new(

@@ -19,4 +19,6 @@ pub use event::{
 pub use label::{Attack, Flow, Stage};
 pub use oauth_error::OAuthErrorCode;
 pub use step::{Actor, Amendment, Edit, ParamCarrier, PlannedRequest, StepRecord};
-pub use trace::{AttackRecord, ClientValues, ExternalRequest, StageRecord, Trace};
+pub use trace::{
+    AttackConfiguration, AttackRecord, ClientValues, ExternalRequest, StageRecord, Trace,
+};

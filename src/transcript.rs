@@ -43,7 +43,7 @@ pub fn to_text(trace: &Trace) -> String {
             out,
             "\nStage {}/6: {}",
             record.stage.number(),
-            record.stage.title(record.flow)
+            record.title()
         );
         write_stage_body(&mut out, trace, record, previous, "  ");
         previous = Some(record);
@@ -99,7 +99,7 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
             out,
             "## Stage {}/6: {}\n",
             record.stage.number(),
-            record.stage.title(record.flow)
+            record.title()
         );
         if let Some(lesson) = lessons.for_stage(record.flow, record.stage) {
             let _ = writeln!(out, "{}\n", lesson.fill(trace, Some(record.stage))?.trim());

@@ -153,6 +153,18 @@ impl HttpResponse {
         self.json()?.get(field)?.as_str().map(str::to_owned)
     }
 
+    /// The OAuth `error` of the response: a JSON body's `error` (the token
+    /// endpoint, OAuth 2.1 §3.2.4), or the `error` parameter of a redirect
+    /// (the authorization endpoint, §4.1.2.1).
+    pub fn oauth_error(&self) -> Option<String> {
+        self.json_str("error").or_else(|| {
+            self.location_params()
+                .into_iter()
+                .find(|p| p.name == "error")
+                .map(|p| p.value)
+        })
+    }
+
     /// The decoded query of a redirect's `Location`, for 3xx responses.
     pub fn location_params(&self) -> Vec<Param> {
         self.header("location")

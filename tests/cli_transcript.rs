@@ -161,7 +161,7 @@ fn interception_fails_with_pkce_and_the_real_client_gets_its_token() {
 }
 
 #[test]
-fn downgrade_is_refused_in_both_flows() {
+fn downgrade_is_refused_under_pkce_and_succeeds_on_the_lax_server() {
     // PKCE required: the challenge-less request is refused at the door.
     let json = transcript_json(&["--seed", "7", "--attack", "downgrade"]);
     assert_eq!(json["attack"]["succeeded"], false);
@@ -175,14 +175,12 @@ fn downgrade_is_refused_in_both_flows() {
         .unwrap()
         .to_owned();
     assert!(location.contains("error=invalid_request"), "{location}");
-    // PKCE optional (Step 04 server): the code exists, the verifier is refused.
+    // The left side (DESIGN v2): optional PKCE and no downgrade check. The
+    // Step 04 server's own downgrade refusal is a rule test (AS-25a).
     let json = transcript_json(&["--seed", "7", "--flow", "plain", "--attack", "downgrade"]);
-    assert_eq!(json["attack"]["succeeded"], false);
-    assert_eq!(json["attack"]["response"]["status"], 400);
-    assert_eq!(
-        json["attack"]["response"]["body"]["error"],
-        "invalid_request"
-    );
+    assert_eq!(json["attack"]["succeeded"], true);
+    assert_eq!(json["attack"]["configuration"]["server_policy"], "lax");
+    assert_eq!(json["attack"]["response"]["status"], 200);
 }
 
 #[test]

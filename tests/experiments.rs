@@ -28,14 +28,6 @@ fn answer(trace: &Trace, stage: Stage) -> &HttpResponse {
     &step.exchange.as_ref().unwrap().response
 }
 
-fn redirect_error(response: &HttpResponse) -> Option<String> {
-    response
-        .location_params()
-        .into_iter()
-        .find(|p| p.name == "error")
-        .map(|p| p.value)
-}
-
 /// The stages after `stage` are recorded as not reached.
 fn ends_at(trace: &Trace, stage: Stage) {
     for record in &trace.stages {
@@ -159,7 +151,7 @@ async fn drop_challenge_is_redirected_with_invalid_request_state_and_iss() {
     let trace = experiment(Experiment::DropChallenge).await;
     let response = answer(&trace, Stage::AuthorizationRequest);
     assert_eq!(response.status, 302);
-    assert_eq!(redirect_error(response).as_deref(), Some("invalid_request"));
+    assert_eq!(response.oauth_error().as_deref(), Some("invalid_request"));
     let params = response.location_params();
     let state = trace
         .stage(Stage::AuthorizationRequest)
@@ -188,7 +180,7 @@ async fn plain_method_is_redirected_with_invalid_request() {
     let trace = experiment(Experiment::PlainMethod).await;
     let response = answer(&trace, Stage::AuthorizationRequest);
     assert_eq!(response.status, 302);
-    assert_eq!(redirect_error(response).as_deref(), Some("invalid_request"));
+    assert_eq!(response.oauth_error().as_deref(), Some("invalid_request"));
     ends_at(&trace, Stage::AuthorizationRequest);
 }
 
@@ -204,7 +196,7 @@ async fn padded_challenge_is_redirected_with_invalid_request() {
     assert!(sent.to.as_deref().unwrap().ends_with('='));
     let response = answer(&trace, Stage::AuthorizationRequest);
     assert_eq!(response.status, 302);
-    assert_eq!(redirect_error(response).as_deref(), Some("invalid_request"));
+    assert_eq!(response.oauth_error().as_deref(), Some("invalid_request"));
     ends_at(&trace, Stage::AuthorizationRequest);
 }
 

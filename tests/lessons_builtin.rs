@@ -240,7 +240,31 @@ fn attack_lessons_report_what_the_server_answered() {
             Flow::Plain,
             Attack::Downgrade,
             "POST /token",
-            "400 error=invalid_request",
+            "200 access_token=",
+        ),
+        (
+            Flow::Pkce,
+            Attack::Sniffing,
+            "POST /token",
+            "400 error=invalid_grant",
+        ),
+        (
+            Flow::Plain,
+            Attack::Sniffing,
+            "POST /token",
+            "200 access_token=",
+        ),
+        (
+            Flow::Pkce,
+            Attack::Injection,
+            "POST /token",
+            "400 error=invalid_grant",
+        ),
+        (
+            Flow::Plain,
+            Attack::Injection,
+            "POST /token",
+            "200 access_token=",
         ),
     ];
     for (flow, attack, request, response) in cases {

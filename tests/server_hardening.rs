@@ -1114,6 +1114,7 @@ async fn redeem_lax(
 struct Serve {
     child: Child,
     issuer: String,
+    first_line: String,
     lines: std_mpsc::Receiver<String>,
 }
 
@@ -1144,6 +1145,7 @@ impl Serve {
         Self {
             child,
             issuer,
+            first_line: first,
             lines,
         }
     }
@@ -1267,6 +1269,35 @@ fn serve_refuses_seed_with_a_non_loopback_bind() {
     );
     refused(&["--code-lifetime", "0"], "code-lifetime");
     refused(&["--code-lifetime", "86401"], "code-lifetime");
+}
+
+// serve --issuer URL: the issuer clients use when the server is reached
+// through another address (a non-loopback bind, a proxy); the metadata
+// names it, and the first line names it and the address listened on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_issuer_option_names_the_issuer_in_the_metadata() {
+    let serve = Serve::start(&["--quiet", "--issuer", "http://192.0.2.1:8080"]);
+    assert_eq!(serve.issuer, "http://192.0.2.1:8080");
+    let port = serve
+        .first_line
+        .rsplit_once("(listening on 127.0.0.1:")
+        .and_then(|(_, rest)| rest.trim_end_matches(')').parse::<u16>().ok())
+        .unwrap_or_else(|| panic!("no address in {:?}", serve.first_line));
+    let metadata: Value = http()
+        .get(format!(
+            "http://127.0.0.1:{port}/.well-known/oauth-authorization-server"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(metadata["issuer"], json!("http://192.0.2.1:8080"));
+    assert_eq!(
+        metadata["token_endpoint"],
+        json!("http://192.0.2.1:8080/token")
+    );
 }
 
 // serve --code-lifetime SECONDS: codes expire when it says; serve --pkce lax

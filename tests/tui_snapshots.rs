@@ -148,5 +148,9 @@ async fn dark_theme_marks_pkce_rows_in_colour_and_with_plus() {
     let buffer = screen_buffer(&app, 120, 40);
     let text = pkce_tutor::tui::buffer_text(&buffer);
     assert!(text.contains("+ code_challenge "), "{text}");
-    assert!(format!("{buffer:?}").contains("fg: Green"));
+    // The dark theme's green for what PKCE adds (#5FD75F), on its own
+    // near-black background.
+    let cells = format!("{buffer:?}");
+    assert!(cells.contains("fg: Rgb(95, 215, 95)"), "{cells}");
+    assert!(cells.contains("bg: Rgb(20, 20, 20)"));
 }

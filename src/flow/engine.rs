@@ -26,6 +26,56 @@ pub const SCOPE: &str = "mcp";
 /// The name the client registers under.
 pub const CLIENT_NAME: &str = "pkce-tutor MCP client";
 
+/// The PKCE method the legitimate client uses, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ClientMethod {
+    /// `BASE64URL(SHA256(code_verifier))` (RFC 7636 §4.2).
+    S256,
+    /// The challenge is the verifier: the insecure client of the sniffing
+    /// attack's left side.
+    Plain,
+}
+
+impl ClientMethod {
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Self::S256 => "S256",
+            Self::Plain => "plain",
+        }
+    }
+}
+
+/// What one side of a scenario runs: the server's policy and the client's
+/// method. Without an attack, the PKCE flow is OAuth 2.1 and the plain flow
+/// is Step 04; with one, the plain flow is the side that lacks the defence
+/// the attack is about (DESIGN's attack table).
+pub(super) fn configuration(
+    flow: Flow,
+    attack: Option<Attack>,
+) -> (PkcePolicy, Option<ClientMethod>) {
+    match (flow, attack) {
+        (Flow::Pkce, _) => (PkcePolicy::Required, Some(ClientMethod::S256)),
+        (Flow::Plain, None | Some(Attack::Interception) | Some(Attack::Injection)) => {
+            (PkcePolicy::Optional, None)
+        }
+        // The challenge travels in the request the attacker reads: with
+        // `plain` it is the verifier.
+        (Flow::Plain, Some(Attack::Sniffing)) => (PkcePolicy::Lax, Some(ClientMethod::Plain)),
+        // A PKCE client is not enough when the server skips the downgrade
+        // check (RFC 9700 §4.8.1).
+        (Flow::Plain, Some(Attack::Downgrade)) => (PkcePolicy::Lax, Some(ClientMethod::S256)),
+    }
+}
+
+/// The name of a policy as the command line and transcripts write it.
+pub(super) fn policy_name(policy: PkcePolicy) -> &'static str {
+    match policy {
+        PkcePolicy::Required => "required",
+        PkcePolicy::Optional => "optional",
+        PkcePolicy::Lax => "lax",
+    }
+}
+
 /// The next HTTP step of a run, as its actor plans it, before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedStep {
@@ -43,6 +93,10 @@ pub struct PlannedStep {
 /// far. Dropping it stops the server.
 pub struct Engine {
     pub(super) scenario: Scenario,
+    /// The server's PKCE policy on this side.
+    pub(super) policy: PkcePolicy,
+    /// The client's PKCE method, if it uses PKCE.
+    pub(super) method: Option<ClientMethod>,
     server: ServerHandle,
     reports: Reports,
     pub(super) client: Client,
@@ -84,16 +138,18 @@ impl Engine {
     /// of Step 03).
     pub async fn start(scenario: Scenario) -> Result<Self, FlowError> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let (policy, method) = configuration(scenario.flow, scenario.attack);
         let config = ServerConfig {
-            policy: match scenario.flow {
-                Flow::Pkce => PkcePolicy::Required,
-                Flow::Plain => PkcePolicy::Optional,
-            },
+            policy,
             seed: scenario
                 .seed
                 .map(|seed| seeded(seed, scenario.flow, Role::Server).next_u64()),
             events: Some(tx),
             ..ServerConfig::default()
+        };
+        let config = ServerConfig {
+            code_lifetime: scenario.code_lifetime.unwrap_or(config.code_lifetime),
+            ..config
         };
         let server = match scenario.port {
             Some(port) => server::spawn(bind_pinned(port).await?, config).await?,
@@ -124,6 +180,8 @@ impl Engine {
         Ok(Self {
             attack_due: scenario.attack.is_some(),
             scenario,
+            policy,
+            method,
             server,
             reports,
             client,
@@ -205,6 +263,21 @@ impl Engine {
         })
     }
 
+    /// Waits for a report about a request the run did not send (curl from
+    /// another terminal), files it in the trace and returns the request as
+    /// known so far. Meant to be raced against the learner's next move: it
+    /// may be dropped at any await (the channel's receive is cancel-safe).
+    /// `None` once the server has stopped.
+    pub async fn next_external(&mut self) -> Option<crate::record::ExternalRequest> {
+        let id = self.reports.wait().await?;
+        self.reports.file_external(&mut self.trace);
+        self.trace
+            .external
+            .iter()
+            .find(|e| e.request == id)
+            .cloned()
+    }
+
     /// Runs every remaining step.
     pub async fn finish(&mut self) -> Result<(), FlowError> {
         loop {
@@ -231,7 +304,9 @@ impl Engine {
             self.attack_due = false;
             let record = match attack {
                 Attack::Interception => self.intercept().await?,
+                Attack::Sniffing => self.sniff().await?,
                 Attack::Downgrade => self.downgrade().await?,
+                Attack::Injection => self.inject().await?,
             };
             self.trace.attack = Some(record);
             self.reports.file_external(&mut self.trace);
@@ -431,6 +506,39 @@ mod tests {
         }
         assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
         assert!(trace.external.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_request_the_run_did_not_send_is_external_and_in_no_stage() {
+        let mut engine = Engine::start(seeded_scenario(Flow::Pkce, 5)).await.unwrap();
+        let url = format!(
+            "{}/.well-known/oauth-authorization-server?from=audience",
+            engine.issuer()
+        );
+        let outside = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status()) });
+        let mut seen = None;
+        while seen
+            .as_ref()
+            .is_none_or(|e: &crate::record::ExternalRequest| e.status.is_none())
+        {
+            seen = engine.next_external().await;
+        }
+        assert_eq!(outside.await.unwrap().unwrap().as_u16(), 200);
+        let external = seen.unwrap();
+        assert_eq!(external.status, Some(200));
+        let head = external.head.unwrap();
+        assert_eq!(
+            head.target,
+            "/.well-known/oauth-authorization-server?from=audience"
+        );
+        engine.finish().await.unwrap();
+        let trace = engine.into_trace();
+        assert_eq!(trace.external.len(), 1);
+        let ours = trace.stages.iter().flat_map(|s| s.steps.iter());
+        assert!(
+            ours.filter_map(|s| s.request_id)
+                .all(|id| id != external.request)
+        );
     }
 
     #[tokio::test]

@@ -39,12 +39,23 @@ impl Reports {
     /// answers, so after a response every report of that request is here.
     fn drain(&mut self) {
         while let Ok(ServerReport { request, report }) = self.rx.try_recv() {
-            let collected = self.by_request.entry(request).or_default();
-            match report {
-                Report::Head(head) => collected.head = Some(head),
-                Report::Event(event) => collected.events.push(event),
-                Report::Answered { status } => collected.status = Some(status),
-            }
+            self.keep(request, report);
+        }
+    }
+
+    /// Waits for the next report and keeps it; returns the request it names.
+    pub async fn wait(&mut self) -> Option<RequestId> {
+        let ServerReport { request, report } = self.rx.recv().await?;
+        self.keep(request, report);
+        Some(request)
+    }
+
+    fn keep(&mut self, request: RequestId, report: Report) {
+        let collected = self.by_request.entry(request).or_default();
+        match report {
+            Report::Head(head) => collected.head = Some(head),
+            Report::Event(event) => collected.events.push(event),
+            Report::Answered { status } => collected.status = Some(status),
         }
     }
 

@@ -2,12 +2,12 @@
 //! and what the client makes of the answer. A refusal ends the flow where
 //! the protocol ends it; later stages are recorded as not reached.
 
-use super::engine::{Engine, PlannedStep, REDIRECT_URI, SCOPE};
+use super::engine::{ClientMethod, Engine, PlannedStep, REDIRECT_URI, SCOPE};
 use super::{FlowError, Stage};
 use crate::client::{AuthorizationRequest, Client, ClientError, TokenRequest, parse_callback};
-use crate::pkce::{CodeVerifier, derive_s256, hex_grouped};
-use crate::record::{Actor, Edit, Flow, StageRecord, StepRecord};
-use crate::wire::HttpResponse;
+use crate::pkce::{CodeChallenge, CodeVerifier, derive_s256, hex_grouped};
+use crate::record::{Actor, Edit, StageRecord, StepRecord};
+use crate::wire::{HttpResponse, Param};
 
 impl Engine {
     /// The request a stage sends, as its actor plans it; `None` for a stage
@@ -20,17 +20,7 @@ impl Engine {
             Stage::Verifier | Stage::Challenge => return Ok(None),
             Stage::AuthorizationRequest => {
                 let state = self.random_value();
-                let request = Client::plan_authorization(
-                    &self.metadata,
-                    &AuthorizationRequest {
-                        client_id: &self.values.client_id,
-                        redirect_uri: REDIRECT_URI,
-                        state: &state,
-                        code_challenge: self.challenge.as_ref(),
-                        scope: SCOPE,
-                        resource: &self.values.resource,
-                    },
-                )?;
+                let request = self.authorization_request_for(&state)?;
                 PlannedStep {
                     stage,
                     actor: Actor::Browser,
@@ -73,6 +63,54 @@ impl Engine {
         Ok(Some(plan))
     }
 
+    /// The authorization request of this client with that `state`: its
+    /// challenge and method, if it uses PKCE.
+    pub(super) fn authorization_request_for(
+        &self,
+        state: &str,
+    ) -> Result<crate::record::PlannedRequest, ClientError> {
+        let mut request = self.client_authorization(state, self.challenge.as_ref())?;
+        if self.method == Some(ClientMethod::Plain)
+            && let Some(verifier) = &self.verifier
+        {
+            // The insecure client: its challenge is its verifier (RFC 7636
+            // §4.2, `plain`), which the checked `CodeChallenge` type cannot
+            // hold on purpose.
+            let at = request
+                .params
+                .iter()
+                .position(|p| p.name == "resource")
+                .unwrap_or(request.params.len());
+            request
+                .params
+                .insert(at, Param::new("code_challenge", verifier.secret()));
+            request
+                .params
+                .insert(at + 1, Param::new("code_challenge_method", "plain"));
+        }
+        Ok(request)
+    }
+
+    /// The legitimate client's authorization request, with `state` and the
+    /// challenge given (none: stripped).
+    pub(super) fn client_authorization(
+        &self,
+        state: &str,
+        code_challenge: Option<&CodeChallenge>,
+    ) -> Result<crate::record::PlannedRequest, ClientError> {
+        Client::plan_authorization(
+            &self.metadata,
+            &AuthorizationRequest {
+                client_id: &self.values.client_id,
+                redirect_uri: REDIRECT_URI,
+                state,
+                code_challenge,
+                scope: SCOPE,
+                resource: &self.values.resource,
+            },
+        )
+    }
+
     /// A token request for `code` as this client (or someone holding its
     /// public client_id) plans it.
     pub(super) fn token_request_for(
@@ -104,11 +142,10 @@ impl Engine {
                 ..self.stage_record(stage, Vec::new())
             });
         }
-        let pkce = self.scenario.flow == Flow::Pkce;
         let mut steps = Vec::new();
         match stage {
             Stage::Verifier => {
-                if pkce {
+                if self.method.is_some() {
                     let (verifier, octets) = CodeVerifier::generate(&mut self.rng);
                     self.values.random_octets_hex = Some(hex_grouped(&octets));
                     self.values.code_verifier = Some(verifier.secret().to_owned());
@@ -119,8 +156,16 @@ impl Engine {
                     ));
                 }
             }
-            Stage::Challenge => {
-                if let Some(verifier) = &self.verifier {
+            Stage::Challenge => match (&self.verifier, self.method) {
+                (Some(verifier), Some(ClientMethod::Plain)) => {
+                    self.values.code_challenge = Some(verifier.secret().to_owned());
+                    self.values.code_challenge_method = Some("plain".to_owned());
+                    steps.push(StepRecord::local(
+                        Actor::Client,
+                        "uses the code_verifier itself as code_challenge (plain, RFC 7636 §4.2)",
+                    ));
+                }
+                (Some(verifier), _) => {
                     let derivation = derive_s256(verifier);
                     self.values.sha256_hex = Some(hex_grouped(&derivation.sha256));
                     self.values.code_challenge = Some(derivation.challenge.as_str().to_owned());
@@ -131,7 +176,8 @@ impl Engine {
                         "derives code_challenge = BASE64URL(SHA256(code_verifier)) (RFC 7636 §4.2)",
                     ));
                 }
-            }
+                (None, _) => {}
+            },
             Stage::AuthorizationRequest => {
                 let plan = self.expect_plan(stage)?;
                 // The client remembers the state it made, whatever the

@@ -130,14 +130,21 @@ pub(super) fn parse(file: &Path, text: &str) -> Result<Lesson, Vec<LessonError>>
     };
     let attack = match &raw.attack {
         None => None,
-        Some(a) => match a.get_ref().as_str() {
-            "interception" => Some(Attack::Interception),
-            "downgrade" => Some(Attack::Downgrade),
-            other => {
+        Some(a) => match Attack::ALL.into_iter().find(|x| x.name() == a.get_ref()) {
+            Some(attack) => Some(attack),
+            None => {
+                let names: Vec<String> = Attack::ALL
+                    .iter()
+                    .map(|x| format!("{:?}", x.name()))
+                    .collect();
                 errors.push(LessonError::new(
                     file,
                     at(Some(a.span())),
-                    format!("`attack` must be \"interception\" or \"downgrade\", found {other:?}"),
+                    format!(
+                        "`attack` must be {}, found {:?}",
+                        names.join(", "),
+                        a.get_ref()
+                    ),
                 ));
                 None
             }

@@ -141,16 +141,16 @@ vocabulary! {
         "the token's lifetime in seconds";
     AttackRequest "attack_request" [attack any]
         "the decisive request, e.g. `POST /token`";
-    AttackCode "attack_code" [attack pkce(Interception) plain(Interception, Downgrade)]
+    AttackCode "attack_code" [attack pkce(Interception, Sniffing, Injection) plain(Interception, Sniffing, Downgrade, Injection)]
         "the code presented (the PKCE server refuses a downgrade before issuing one)";
     AttackResponse "attack_response" [attack any]
         "the server's answer, e.g. `400 error=invalid_grant`";
-    AttackError "attack_error" [attack pkce(Interception, Downgrade) plain(Downgrade)]
-        "the OAuth error of the answer";
-    AttackCodeVerifier "attack_code_verifier" [attack pkce(Interception) plain(Downgrade)]
-        "the verifier presented: invented by the interceptor, or the victim's own with the injected code";
-    StolenAccessToken "stolen_access_token" [attack pkce() plain(Interception)]
-        "the token the attacker obtained";
+    AttackError "attack_error" [attack pkce(Interception, Sniffing, Downgrade, Injection) plain()]
+        "the OAuth error of the refusal (every attack fails against PKCE)";
+    AttackCodeVerifier "attack_code_verifier" [attack pkce(Interception, Sniffing, Injection) plain(Sniffing, Downgrade)]
+        "the verifier presented: invented by the interceptor, the challenge the sniffer read, the victim's own with the injected code, or the one of the attacker's session";
+    StolenAccessToken "stolen_access_token" [attack pkce() plain(Interception, Sniffing, Downgrade, Injection)]
+        "the token the attack obtained (every attack succeeds without its defence)";
 }
 
 /// Where a placeholder has a value in every run.
@@ -171,7 +171,7 @@ enum Availability {
 }
 
 /// Every attack a lesson can explain.
-const ANY_ATTACK: &[Attack] = &[Attack::Interception, Attack::Downgrade];
+const ANY_ATTACK: &[Attack] = &Attack::ALL;
 
 impl Placeholder {
     /// The placeholder called `name`.
@@ -272,7 +272,7 @@ impl Placeholder {
                 .param("code")
                 .map(str::to_owned),
             Self::AttackResponse => Some(compact_response(&ctx.attack()?.decisive.response)),
-            Self::AttackError => response_error(&ctx.attack()?.decisive.response),
+            Self::AttackError => ctx.attack()?.decisive.response.oauth_error(),
             Self::AttackCodeVerifier => ctx
                 .attack()?
                 .decisive
@@ -393,23 +393,11 @@ impl FillContext<'_> {
     }
 }
 
-/// The OAuth error of a response: a JSON `error`, or the `error` parameter of
-/// a redirect.
-fn response_error(response: &HttpResponse) -> Option<String> {
-    response.json_str("error").or_else(|| {
-        response
-            .location_params()
-            .into_iter()
-            .find(|p| p.name == "error")
-            .map(|p| p.value)
-    })
-}
-
 /// A response in one line: `400 error=invalid_grant`, `200
 /// access_token=…`, `302 code=…`, or the bare status.
 fn compact_response(response: &HttpResponse) -> String {
     let status = response.status;
-    if let Some(error) = response_error(response) {
+    if let Some(error) = response.oauth_error() {
         return format!("{status} error={error}");
     }
     if let Some(token) = response.json_str("access_token") {

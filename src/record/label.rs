@@ -40,24 +40,42 @@ impl Flow {
     }
 }
 
-/// An attack the engine can replay.
+/// An attack the engine plays after stage 4, each once without its defence
+/// (the plain flow's side) and once as OAuth 2.1 and MCP require (the PKCE
+/// side).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Attack {
     /// An attacker holding a copy of the redirect redeems the code first
-    /// (RFC 7636 §1).
+    /// (RFC 7636 §1, 4a).
     Interception,
+    /// The attacker also reads the authorization request, challenge included
+    /// (RFC 7636 §1, 4b).
+    Sniffing,
     /// A code issued without a challenge is presented with a verifier
     /// (RFC 9700 §4.8.1).
     Downgrade,
+    /// A stolen code is injected into the attacker's own session with the
+    /// legitimate client (RFC 9700 §4.5).
+    Injection,
 }
 
 impl Attack {
+    /// Every attack, in the order the picker lists them.
+    pub const ALL: [Attack; 4] = [
+        Attack::Interception,
+        Attack::Sniffing,
+        Attack::Downgrade,
+        Attack::Injection,
+    ];
+
     /// The name used on the command line and in transcripts.
     pub fn name(self) -> &'static str {
         match self {
             Self::Interception => "interception",
+            Self::Sniffing => "sniffing",
             Self::Downgrade => "downgrade",
+            Self::Injection => "injection",
         }
     }
 }
@@ -109,6 +127,23 @@ impl Stage {
     /// The previous stage, if any.
     pub fn prev(self) -> Option<Self> {
         Self::from_number(self.number().checked_sub(1)?)
+    }
+
+    /// A one-line title of what a client that uses `code_challenge_method=plain`
+    /// does at this stage (the insecure client of the sniffing attack).
+    pub fn title_with_plain_method(self) -> &'static str {
+        match self {
+            Stage::Verifier => "The client generates a random code_verifier",
+            Stage::Challenge => "With plain, code_challenge = code_verifier: nothing is hashed",
+            Stage::AuthorizationRequest => {
+                "The authorization request carries code_challenge and plain"
+            }
+            Stage::CodeIssued => "The server stores the challenge with the code",
+            Stage::TokenRequest => "The token request carries the code_verifier",
+            Stage::Verification => {
+                "The server compares code_verifier with the challenge, then issues tokens"
+            }
+        }
     }
 
     /// A one-line title of what happens at this stage in the given flow.

@@ -73,6 +73,19 @@ pub struct StageRecord {
 }
 
 impl StageRecord {
+    /// The stage's title for what the client really did: the PKCE titles
+    /// when it sent a challenge (with `plain`, their own wording), the plain
+    /// flow's otherwise. An attack's insecure side may run PKCE in the plain
+    /// flow's column.
+    pub fn title(&self) -> &'static str {
+        match self.client.code_challenge_method.as_deref() {
+            Some("plain") => self.stage.title_with_plain_method(),
+            Some(_) => self.stage.title(Flow::Pkce),
+            None if self.client.code_verifier.is_some() => self.stage.title(Flow::Pkce),
+            None => self.stage.title(self.flow),
+        }
+    }
+
     /// The HTTP exchanges of the stage, in order.
     pub fn exchanges(&self) -> impl Iterator<Item = &Exchange> {
         self.steps.iter().filter_map(|s| s.exchange.as_ref())
@@ -94,13 +107,25 @@ impl StageRecord {
     }
 }
 
+/// What one side of an attack ran.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttackConfiguration {
+    /// The server's PKCE policy: `required`, `optional` or `lax`.
+    pub server_policy: &'static str,
+    /// The method the legitimate client sent, if it used PKCE.
+    pub code_challenge_method: Option<&'static str>,
+}
+
 /// An attack as it really happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttackRecord {
     /// Which attack.
     pub attack: Attack,
-    /// The flow it was played against.
+    /// The flow it was played against: `plain` is the side without the
+    /// defence, `pkce` the side as OAuth 2.1 and MCP require.
     pub flow: Flow,
+    /// What that side ran.
+    pub configuration: AttackConfiguration,
     /// The steps of the attack, in order.
     pub steps: Vec<StepRecord>,
     /// The decisive exchange: the attacker's request and the server's answer.

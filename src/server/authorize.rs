@@ -339,7 +339,7 @@ pub(crate) fn issue_code(shared: &Shared, mut grant: Grant, status: StatusCode) 
         Instant::now(),
     );
     if evicted > 0 {
-        tracing::warn!(evicted, "code store full: the oldest codes were forgotten");
+        tracing::debug!(evicted, "code store full: the oldest codes were forgotten");
     }
     shared.emit(ServerEvent::CodeIssued(stored));
     redirect_to(shared, &target, &[("code", code.as_str())], status)

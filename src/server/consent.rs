@@ -89,7 +89,7 @@ pub(crate) fn page(shared: &Shared, grant: Grant) -> Response {
         now,
     );
     if evicted > 0 {
-        tracing::warn!(
+        tracing::debug!(
             evicted,
             "consent store full: the oldest pending requests were forgotten"
         );

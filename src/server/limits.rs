@@ -35,8 +35,11 @@ pub struct Limits {
     pub idle_timeout: Duration,
     /// How many connections may be open at once. Past it, a new connection
     /// gets `503` and is closed at once, so file descriptors and buffers stay
-    /// bounded. A class of a hundred uses a few connections per learner; the
-    /// timeouts above free a held slot within seconds.
+    /// bounded. A class of a hundred clicking at the same moment uses a few
+    /// connections per learner (a browser opens up to six); the timeouts
+    /// above free a held slot within seconds. 512 also stays under the
+    /// common default of 1,024 open files per process, so `accept` itself
+    /// never runs out.
     pub max_connections: usize,
     /// The largest request head (request line and headers) the server
     /// reads; larger ones get `431` from hyper. It must fit an authorization
@@ -81,7 +84,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(5),
-            max_connections: 256,
+            max_connections: 512,
             max_head_bytes: 32 * 1024,
             max_clients: 10_000,
             client_lifetime: Duration::from_secs(24 * 3600),

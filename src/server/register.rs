@@ -184,7 +184,7 @@ fn handle(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response,
         tokio::time::Instant::now(),
     );
     if evicted > 0 {
-        tracing::warn!(
+        tracing::debug!(
             evicted,
             "client store full: the oldest registrations were forgotten"
         );

@@ -52,7 +52,9 @@ pub(crate) async fn run(
     log: Option<RequestLog>,
     shutdown: oneshot::Receiver<()>,
 ) -> io::Result<()> {
-    let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let max = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let permits = Arc::new(Semaphore::new(max));
     let (stop, stopped) = watch::channel(());
     let context = Context {
@@ -143,7 +145,7 @@ fn refuse_busy(tcp: &TcpStream) {
         retry-after: 1\r\ncontent-type: text/plain\r\ncontent-length: 36\r\n\r\n\
         too many connections: try again soon";
     let _ = tcp.try_write(BUSY);
-    tracing::warn!("connection refused: the connection cap is reached");
+    tracing::debug!("connection refused: the connection cap is reached");
 }
 
 /// A failed `accept`: a connection reset before it was accepted is the

@@ -202,7 +202,7 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
     }
     drop(store);
     if evicted > 0 {
-        tracing::warn!(
+        tracing::debug!(
             evicted,
             "token store full: the oldest tokens were forgotten"
         );

@@ -9,7 +9,8 @@
 use serde::Serialize;
 
 use crate::record::{
-    Actor, Amendment, AttackRecord, ClientValues, ServerEvent, StageRecord, Trace,
+    Actor, Amendment, AttackConfiguration, AttackRecord, ClientValues, ServerEvent, StageRecord,
+    Trace,
 };
 use crate::wire::{Exchange, HttpRequest, HttpResponse};
 
@@ -44,6 +45,7 @@ struct AttackJson<'a> {
     succeeded: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     stolen_access_token: Option<&'a str>,
+    configuration: &'a AttackConfiguration,
     steps: Vec<AttackStepJson<'a>>,
     exchanges: Vec<&'a Exchange>,
     server_events: Vec<&'a ServerEvent>,
@@ -60,7 +62,7 @@ struct AttackStepJson<'a> {
 fn stage<'a>(trace: &'a Trace, record: &'a StageRecord) -> StageJson<'a> {
     StageJson {
         number: record.stage.number(),
-        title: record.stage.title(record.flow),
+        title: record.title(),
         reached: record.reached,
         values: record.reached.then_some(&record.client),
         amendments: record.amendments().collect(),
@@ -76,6 +78,7 @@ fn attack(record: &AttackRecord) -> AttackJson<'_> {
         response: &record.decisive.response,
         succeeded: record.succeeded,
         stolen_access_token: record.stolen_access_token.as_deref(),
+        configuration: &record.configuration,
         steps: record
             .steps
             .iter()

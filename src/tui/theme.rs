@@ -58,46 +58,36 @@ impl Theme {
     }
 
     fn dark() -> Self {
-        let fg = |c: Color| Style::new().fg(c);
-        Self {
-            name: ThemeName::Dark,
-            base: Style::new(),
-            title: fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            stage_title: Style::new().add_modifier(Modifier::BOLD),
-            border: fg(Color::DarkGray),
-            pane_title: fg(Color::Cyan).add_modifier(Modifier::BOLD),
-            heading: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            label: fg(Color::Gray),
-            value: fg(Color::White),
-            added: fg(Color::Green).add_modifier(Modifier::BOLD),
-            missing: fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            good: fg(Color::Green).add_modifier(Modifier::BOLD),
-            bad: fg(Color::Red).add_modifier(Modifier::BOLD),
-            dim: fg(Color::DarkGray),
-            lit: fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            key: fg(Color::Cyan).add_modifier(Modifier::BOLD),
-        }
+        Self::painted(ThemeName::Dark, &DARK)
     }
 
     fn light() -> Self {
+        Self::painted(ThemeName::Light, &LIGHT)
+    }
+
+    /// A coloured theme: every style is a colour of its palette on the
+    /// palette's own background, so the contrast does not depend on the
+    /// terminal's colour scheme.
+    fn painted(name: ThemeName, p: &Palette) -> Self {
         let fg = |c: Color| Style::new().fg(c);
+        let bold = |c: Color| fg(c).add_modifier(Modifier::BOLD);
         Self {
-            name: ThemeName::Light,
-            base: Style::new().fg(Color::Black).bg(Color::White),
-            title: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            stage_title: fg(Color::Black).add_modifier(Modifier::BOLD),
-            border: fg(Color::DarkGray),
-            pane_title: fg(Color::Blue).add_modifier(Modifier::BOLD),
-            heading: fg(Color::Magenta).add_modifier(Modifier::BOLD),
-            label: fg(Color::DarkGray),
-            value: fg(Color::Black),
-            added: fg(Color::Green).add_modifier(Modifier::BOLD),
-            missing: fg(Color::Red).add_modifier(Modifier::BOLD),
-            good: fg(Color::Green).add_modifier(Modifier::BOLD),
-            bad: fg(Color::Red).add_modifier(Modifier::BOLD),
-            dim: fg(Color::DarkGray),
-            lit: fg(Color::Blue).add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
-            key: fg(Color::Blue).add_modifier(Modifier::BOLD),
+            name,
+            base: Style::new().fg(p.text).bg(p.background),
+            title: bold(p.accent),
+            stage_title: bold(p.text),
+            border: fg(p.border),
+            pane_title: bold(p.accent),
+            heading: bold(p.heading),
+            label: fg(p.label),
+            value: fg(p.text),
+            added: bold(p.good),
+            missing: bold(p.warn),
+            good: bold(p.good),
+            bad: bold(p.bad),
+            dim: fg(p.dim),
+            lit: bold(p.warn),
+            key: bold(p.accent),
         }
     }
 
@@ -124,12 +114,61 @@ impl Theme {
     }
 }
 
+/// The colours of a coloured theme. Every text colour reaches WCAG 2's
+/// 4.5:1 contrast against the background, and the border 3:1 (a test
+/// computes the ratios): readable on a projector, whatever the terminal's
+/// own palette.
+#[derive(Debug)]
+struct Palette {
+    background: Color,
+    text: Color,
+    label: Color,
+    dim: Color,
+    border: Color,
+    accent: Color,
+    heading: Color,
+    good: Color,
+    warn: Color,
+    bad: Color,
+    code: Color,
+}
+
+/// Near-black background, light text.
+const DARK: Palette = Palette {
+    background: Color::Rgb(0x14, 0x14, 0x14),
+    text: Color::Rgb(0xE8, 0xE8, 0xE8),
+    label: Color::Rgb(0xB8, 0xB8, 0xB8),
+    dim: Color::Rgb(0x8A, 0x8A, 0x8A),
+    border: Color::Rgb(0x6C, 0x6C, 0x6C),
+    accent: Color::Rgb(0x5F, 0xD7, 0xD7),
+    heading: Color::Rgb(0x7A, 0xB8, 0xFF),
+    good: Color::Rgb(0x5F, 0xD7, 0x5F),
+    warn: Color::Rgb(0xFF, 0xD7, 0x5F),
+    bad: Color::Rgb(0xFF, 0x6B, 0x6B),
+    code: Color::Rgb(0xFF, 0xD7, 0x5F),
+};
+
+/// Near-white background, dark text (projectors).
+const LIGHT: Palette = Palette {
+    background: Color::Rgb(0xFA, 0xFA, 0xFA),
+    text: Color::Rgb(0x1A, 0x1A, 0x1A),
+    label: Color::Rgb(0x3A, 0x3A, 0x3A),
+    dim: Color::Rgb(0x5E, 0x5E, 0x5E),
+    border: Color::Rgb(0x8A, 0x8A, 0x8A),
+    accent: Color::Rgb(0x00, 0x6B, 0x6B),
+    heading: Color::Rgb(0x0B, 0x4F, 0xA8),
+    good: Color::Rgb(0x1E, 0x6B, 0x1E),
+    warn: Color::Rgb(0x8A, 0x5A, 0x00),
+    bad: Color::Rgb(0xB0, 0x00, 0x20),
+    code: Color::Rgb(0x0B, 0x4F, 0xA8),
+};
+
 impl Theme {
     /// The styles of lesson text.
     pub fn markdown_styles(&self) -> MarkdownStyles {
         let code = match self.name {
-            ThemeName::Dark => Style::new().fg(Color::Yellow),
-            ThemeName::Light => Style::new().fg(Color::Blue),
+            ThemeName::Dark => Style::new().fg(DARK.code),
+            ThemeName::Light => Style::new().fg(LIGHT.code),
             ThemeName::Mono => Style::new(),
         };
         MarkdownStyles {
@@ -169,6 +208,69 @@ mod tests {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }
+    }
+
+    /// WCAG 2 relative luminance of an sRGB colour.
+    fn luminance(color: Color) -> f64 {
+        let Color::Rgb(r, g, b) = color else {
+            panic!("{color:?} is not an explicit colour");
+        };
+        let linear = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    /// WCAG 2 contrast ratio of two colours.
+    fn contrast(a: Color, b: Color) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn coloured_themes_reach_wcag_contrast_on_their_own_background() {
+        for name in [ThemeName::Dark, ThemeName::Light] {
+            let t = Theme::new(name);
+            let background = t.base.bg.expect("a coloured theme paints its background");
+            let text = [
+                ("base", t.base),
+                ("title", t.title),
+                ("stage_title", t.stage_title),
+                ("pane_title", t.pane_title),
+                ("heading", t.heading),
+                ("label", t.label),
+                ("value", t.value),
+                ("added", t.added),
+                ("missing", t.missing),
+                ("good", t.good),
+                ("bad", t.bad),
+                ("dim", t.dim),
+                ("lit", t.lit),
+                ("key", t.key),
+                ("code", t.markdown_styles().code),
+            ];
+            for (what, style) in text {
+                let ratio = contrast(style.fg.expect("an explicit colour"), background);
+                assert!(ratio >= 4.5, "{name:?} {what}: {ratio:.2}:1");
+            }
+            let border = contrast(t.border.fg.unwrap(), background);
+            assert!(border >= 3.0, "{name:?} border: {border:.2}:1");
+        }
+    }
+
+    #[test]
+    fn the_contrast_formula_matches_known_pairs() {
+        let black = Color::Rgb(0, 0, 0);
+        let white = Color::Rgb(255, 255, 255);
+        assert!((contrast(black, white) - 21.0).abs() < 1e-9);
+        // #767676 on white is the classic 4.54:1.
+        let grey = Color::Rgb(0x76, 0x76, 0x76);
+        assert!((contrast(grey, white) - 4.54).abs() < 0.01);
     }
 
     #[test]

@@ -49,8 +49,9 @@ pub fn experiment_trace(experiment: pkce_tutor::flow::Experiment) -> Trace {
 pub fn scenarios() -> Vec<(Flow, Option<Attack>)> {
     let mut all = Vec::new();
     for flow in [Flow::Pkce, Flow::Plain] {
-        for attack in [None, Some(Attack::Interception), Some(Attack::Downgrade)] {
-            all.push((flow, attack));
+        all.push((flow, None));
+        for attack in Attack::ALL {
+            all.push((flow, Some(attack)));
         }
     }
     all

@@ -7,75 +7,18 @@
 //! open, discard or send; the app turns a send into edits of the stepped
 //! run. Nothing is sent from here.
 
+mod header;
+mod input;
 mod line;
 pub mod view;
-
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::flow::{Edit, Experiment, Stage};
 use crate::record::{Actor, ParamCarrier, PlannedRequest};
 
 use super::bench::Target;
+use header::{header_name_refusal, header_value_refusal};
+pub use input::{Input, input};
 pub use line::LineInput;
-
-/// A key, as the editor reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Input {
-    /// Select the parameter above.
-    Up,
-    /// Select the parameter below.
-    Down,
-    /// Cursor left.
-    Left,
-    /// Cursor right.
-    Right,
-    /// Cursor to the start.
-    Home,
-    /// Cursor to the end.
-    End,
-    /// Erase before the cursor.
-    Backspace,
-    /// Erase under the cursor; outside a text field, remove the parameter.
-    Delete,
-    /// Edit the selected value; in a text field, keep what is typed.
-    Enter,
-    /// Send the request (Ctrl-S, or `s` outside a text field).
-    Send,
-    /// Leave the text field, or discard everything and close (Esc).
-    Cancel,
-    /// A character: typed in a text field, a command outside one.
-    Char(char),
-}
-
-/// The editor's reading of a key press (key releases are ignored; Ctrl
-/// combinations other than Ctrl-S are not the editor's).
-pub fn input(key: KeyEvent) -> Option<Input> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
-        let ctrl_s = key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('s' | 'S'));
-        return ctrl_s.then_some(Input::Send);
-    }
-    Some(match key.code {
-        KeyCode::Up => Input::Up,
-        KeyCode::Down => Input::Down,
-        KeyCode::Left => Input::Left,
-        KeyCode::Right => Input::Right,
-        KeyCode::Home => Input::Home,
-        KeyCode::End => Input::End,
-        KeyCode::Backspace => Input::Backspace,
-        KeyCode::Delete => Input::Delete,
-        KeyCode::Enter => Input::Enter,
-        KeyCode::Esc => Input::Cancel,
-        KeyCode::Char(c) => Input::Char(c),
-        _ => return None,
-    })
-}
 
 /// One parameter of the request being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,30 +378,6 @@ impl Editor {
     }
 }
 
-/// A header name is a token (RFC 9110 §5.1, §5.6.2).
-fn header_name_refusal(name: &str) -> Option<String> {
-    let bad = name
-        .chars()
-        .find(|&c| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)));
-    if name.is_empty() {
-        return Some("a header needs a name".into());
-    }
-    bad.map(|c| {
-        format!("HTTP cannot carry {c:?} in a header name: letters, digits and !#$%&'*+-.^_`|~ only (RFC 9110 §5.6.2)")
-    })
-}
-
-/// A header value is visible ASCII, spaces and tabs (RFC 9110 §5.5; other
-/// octets are obsolete, and control characters would end the header).
-fn header_value_refusal(value: &str) -> Option<String> {
-    value
-        .chars()
-        .find(|&c| !(c == ' ' || c == '\t' || c.is_ascii_graphic()))
-        .map(|c| {
-            format!("HTTP cannot carry {c:?} in a header value: visible ASCII and spaces only (RFC 9110 §5.5)")
-        })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -635,17 +554,5 @@ mod tests {
         let mut editor = Editor::new(token_request(), &[]);
         assert_eq!(keys(&mut editor, &[Input::Char('9')]), Outcome::Stay);
         assert!(editor.message.is_some());
-    }
-
-    #[test]
-    fn keys_are_read_as_the_editor_means_them() {
-        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
-        assert_eq!(input(ctrl('s')), Some(Input::Send));
-        assert_eq!(input(ctrl('c')), None);
-        let plain = |code| KeyEvent::new(code, KeyModifiers::NONE);
-        assert_eq!(input(plain(KeyCode::Char('d'))), Some(Input::Char('d')));
-        assert_eq!(input(plain(KeyCode::Esc)), Some(Input::Cancel));
-        let shifted = KeyEvent::new(KeyCode::Char('+'), KeyModifiers::SHIFT);
-        assert_eq!(input(shifted), Some(Input::Char('+')));
     }
 }

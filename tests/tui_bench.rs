@@ -8,7 +8,7 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pkce_tutor::flow::{Edit, Experiment, Flow, Stage};
 use pkce_tutor::tui::{
-    Action, App, EditorInput as Input, Mode, RunKey, ThemeName, key_action, screen_text,
+    Action, App, EditorInput as Input, Mode, RunKey, Scroll, ThemeName, key_action, screen_text,
 };
 use tui_support::{app, load};
 
@@ -376,4 +376,22 @@ async fn an_expired_code_says_so_and_offers_r() {
         screen.contains("expired: R runs the flow again"),
         "{screen}"
     );
+}
+
+#[tokio::test]
+async fn the_wire_view_scrolls_by_page_and_line_and_stops_at_its_end() {
+    let mut app = at(Stage::AuthorizationRequest).await;
+    app.resize(80, 24);
+    app.update(Action::ToggleWire);
+    for _ in 0..20 {
+        app.update(Action::Scroll(Scroll::PageDown));
+    }
+    let end = app.scroll;
+    assert!(end > 0, "the consent page's raw HTML runs past one screen");
+    let screen = screen_text(&app, 80, 24);
+    assert!(screen.contains("</html>"), "{screen}");
+    app.update(Action::Scroll(Scroll::LineUp));
+    assert_eq!(app.scroll, end - 1, "one line up, at once");
+    app.update(Action::Next);
+    assert_eq!(app.scroll, 0, "a new stage starts at the top");
 }

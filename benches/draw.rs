@@ -18,6 +18,8 @@ fn loaded(contrast: bool) -> App {
         flow: Flow::Pkce,
         stage: Stage::Verification,
         seed: Some(7),
+        port: None,
+        edits: Vec::new(),
         theme: ThemeName::Dark,
         notes: false,
         lessons: Arc::new(LessonSet::builtin()),

@@ -139,6 +139,8 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
         lessons,
         theme: resolve_theme(args.theme),
         notes: args.notes,
+        port: args.port,
+        edits: args.amend.edits(),
     };
     runtime()?.block_on(tui::run(options))?;
     Ok(())
@@ -494,6 +496,9 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),
+        port: args.port,
+        wire: args.wire,
+        edits: args.amend.edits(),
     };
     let screen = runtime()?.block_on(tui::render(&options))?;
     print!("{screen}");

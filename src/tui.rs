@@ -11,8 +11,10 @@
 
 mod app;
 mod attack_lab;
+mod bench;
 mod client_pane;
 mod contrast;
+mod editor;
 mod event_loop;
 mod footer;
 mod help;
@@ -26,9 +28,11 @@ mod scroll;
 mod sequence;
 mod server_pane;
 mod stage_bar;
+mod status_line;
 mod theme;
 mod too_small;
 mod view;
+mod wire_view;
 
 use std::sync::Arc;
 
@@ -38,11 +42,12 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::flow::{Engine, Flow, Stage, Step};
+use crate::flow::{Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
-pub use keymap::keymap;
+pub use editor::Input as EditorInput;
+pub use keymap::{key_action, keymap};
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
@@ -74,6 +79,11 @@ pub struct TourOptions {
     pub theme: ThemeName,
     /// Show the instructors' notes.
     pub notes: bool,
+    /// The port of the stepped flow's server (the other runs take the next
+    /// ones).
+    pub port: Option<u16>,
+    /// Edits of the stepped flow's requests (`--set`, `--drop`).
+    pub edits: Vec<(Stage, Edit)>,
 }
 
 /// Options of `pkce-tutor render`.
@@ -93,17 +103,27 @@ pub struct RenderOptions {
     pub lessons: Arc<LessonSet>,
     /// The theme.
     pub theme: ThemeName,
+    /// The port of the stepped flow's server (the other runs take the next
+    /// ones): with a seed, the screen is the same on every run.
+    pub port: Option<u16>,
+    /// Draw the wire view.
+    pub wire: bool,
+    /// Edits of the stepped flow's requests (`--set`, `--drop`).
+    pub edits: Vec<(Stage, Edit)>,
 }
 
 /// Runs the interactive tutorial until the user quits or a signal ends it.
 /// The terminal is restored on every way out (ratatui's panic hook covers
-/// panics).
+/// panics). Without `--seed` a seed is drawn here, so that `R` and every
+/// send from the editor reproduce the values the learner has seen.
 pub async fn run(options: TourOptions) -> anyhow::Result<()> {
     let lessons = options.lessons;
     let mut app = App::new(Config {
         flow: options.flow,
         stage: options.stage,
-        seed: options.seed,
+        seed: Some(options.seed.unwrap_or_else(rand::random)),
+        port: options.port,
+        edits: options.edits,
         theme: options.theme,
         notes: options.notes,
         lessons,
@@ -216,6 +236,8 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         flow: options.flow,
         stage: options.stage,
         seed: options.seed,
+        port: options.port,
+        edits: options.edits.clone(),
         theme: options.theme,
         notes: false,
         lessons,
@@ -224,6 +246,9 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     app.resize(width, height);
     if options.contrast {
         app.update(Action::ToggleContrast);
+    }
+    if options.wire {
+        app.update(Action::ToggleWire);
     }
     load(&mut app).await?;
     Ok(screen_text(&app, width, height))

@@ -5,7 +5,7 @@
 mod tui_support;
 
 use pkce_tutor::flow::{Flow, Stage};
-use pkce_tutor::tui::{Action, Mode, ThemeName, screen_text};
+use pkce_tutor::tui::{Action, App, EditorInput, Mode, ThemeName, screen_text};
 use tui_support::{app, load};
 
 const WIDTHS: [u16; 16] = [
@@ -21,11 +21,12 @@ async fn every_stage_at_every_size() {
         load(&mut app).await;
         app.update(Action::ToggleAttack);
         load(&mut app).await;
-        for mode in [Mode::Stepping, Mode::Contrast, Mode::AttackLab] {
+        for mode in [Mode::Stepping, Mode::Contrast, Mode::AttackLab, Mode::Wire] {
             while app.mode != mode {
                 app.update(match mode {
                     Mode::Contrast => Action::ToggleContrast,
                     Mode::AttackLab => Action::ToggleAttack,
+                    Mode::Wire => Action::ToggleWire,
                     Mode::Stepping => Action::Close,
                 });
             }
@@ -33,16 +34,47 @@ async fn every_stage_at_every_size() {
                 app.update(Action::Jump(stage));
                 for help in [false, true] {
                     app.help = help;
-                    for &w in &WIDTHS {
-                        for &h in &HEIGHTS {
-                            let text = screen_text(&app, w, h);
-                            assert_eq!(text.lines().count(), usize::from(h));
-                            for line in text.lines() {
-                                assert!(line.chars().count() <= usize::from(w), "{w}x{h}: {line}");
-                            }
-                        }
-                    }
+                    fits_every_size(&app);
                 }
+            }
+        }
+    }
+}
+
+/// The request editor (its list, a field open, a long message) and the
+/// status line, at every size.
+#[tokio::test]
+async fn the_editor_and_the_status_line_at_every_size() {
+    for stage in [Stage::Challenge, Stage::CodeIssued, Stage::TokenRequest] {
+        let mut app = app(Flow::Pkce, stage, ThemeName::Light);
+        load(&mut app).await;
+        app.update(Action::Amend);
+        assert!(app.editor.is_some(), "stage {}", stage.number());
+        fits_every_size(&app);
+        for input in [
+            EditorInput::Down,
+            EditorInput::Enter,
+            EditorInput::Char('x'),
+        ] {
+            app.update(Action::Editor(input));
+        }
+        fits_every_size(&app);
+        app.update(Action::Editor(EditorInput::Cancel));
+        app.update(Action::Editor(EditorInput::Char('9')));
+        fits_every_size(&app);
+        app.update(Action::Editor(EditorInput::Cancel));
+        assert!(app.status.is_some());
+        fits_every_size(&app);
+    }
+}
+
+fn fits_every_size(app: &App) {
+    for &w in &WIDTHS {
+        for &h in &HEIGHTS {
+            let text = screen_text(app, w, h);
+            assert_eq!(text.lines().count(), usize::from(h));
+            for line in text.lines() {
+                assert!(line.chars().count() <= usize::from(w), "{w}x{h}: {line}");
             }
         }
     }

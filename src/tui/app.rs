@@ -1,8 +1,9 @@
 //! The state of the tutorial and the only place it changes.
 //!
-//! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll),
-//! the recorded runs received so far, the clock the countdown is drawn
-//! against, and the terminal's size, by which the scroll keys page.
+//! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll,
+//! the request editor, the status line), the learner's amendments (the
+//! [`Bench`]), the recorded runs received so far, the clock the countdown
+//! is drawn against, and the terminal's size, by which the scroll keys page.
 //! [`App::update`] applies an [`Action`] (from the keymap) and
 //! [`App::handle_msg`] a [`Msg`] (from a flow task); neither performs I/O.
 //! What the background should be running is declared by [`App::demands`],
@@ -15,12 +16,14 @@ use std::time::{Duration, Instant};
 use ratatui::layout::{Rect, Size};
 
 use crate::flow::{
-    Attack, AttackRecord, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
+    Attack, AttackRecord, Edit, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
     StepRecord, Trace,
 };
 use crate::lessons::LessonSet;
 
 use super::ThemeName;
+use super::bench::{self, Bench};
+use super::editor::{self, Editor};
 use super::scroll::{Extent, Scroll};
 use super::theme::Theme;
 use super::view;
@@ -34,6 +37,8 @@ pub enum Mode {
     Contrast,
     /// The interception replay against both flows.
     AttackLab,
+    /// The raw HTTP of the stage's requests and responses (`w`).
+    Wire,
 }
 
 /// What a key asks for.
@@ -57,9 +62,18 @@ pub enum Action {
     Close,
     /// Quit.
     Quit,
-    /// Restart every flow with fresh values.
+    /// Restart every flow with fresh values (a new seed), untouched.
     Restart,
-    /// Scroll the lesson (or the columns) by a page or a line.
+    /// Run every flow again with the same values, untouched (`R`).
+    Rerun,
+    /// Open the editor on the request Right would send next (`e`).
+    Amend,
+    /// A key for the open editor.
+    Editor(editor::Input),
+    /// Toggle the wire view.
+    ToggleWire,
+    /// Scroll the lesson (or the columns, or the wire view) by a page or a
+    /// line.
     Scroll(Scroll),
 }
 
@@ -192,6 +206,11 @@ pub struct Config {
     pub stage: Stage,
     /// The seed of the first generation.
     pub seed: Option<u64>,
+    /// The port of the stepped flow's server; the other runs take the next
+    /// ones. A free port each when absent.
+    pub port: Option<u16>,
+    /// Edits of the stepped flow's requests from the command line.
+    pub edits: Vec<(Stage, Edit)>,
     /// The theme.
     pub theme: ThemeName,
     /// Show the instructors' notes.
@@ -217,8 +236,18 @@ pub struct App {
     pub scroll: u16,
     /// Bumped by every restart.
     pub generation: u64,
-    /// The seed of generation 0; later generations use `seed + generation`.
+    /// The seed of the current runs: kept by a rerun (`R`) or a send from
+    /// the editor, so that they reproduce every value; a restart (`r`)
+    /// moves to the next one. Fresh randomness when absent.
     pub seed: Option<u64>,
+    /// The stepped flow's server port; the other runs take the next ones.
+    pub port: Option<u16>,
+    /// What the learner changed in the stepped flow's requests.
+    pub bench: Bench,
+    /// The request editor, when open.
+    pub editor: Option<Editor>,
+    /// One line about what the last key did, until the next key.
+    pub status: Option<String>,
     /// The styles.
     pub theme: Theme,
     /// Show the instructors' notes.
@@ -247,6 +276,10 @@ impl App {
             scroll: 0,
             generation: 0,
             seed: config.seed,
+            port: config.port,
+            bench: Bench::with_edits(config.edits),
+            editor: None,
+            status: None,
             theme: Theme::new(config.theme),
             notes: config.notes,
             lessons: config.lessons,
@@ -257,12 +290,31 @@ impl App {
         }
     }
 
-    /// The scenario of a run of the current generation: its seed, and for
-    /// the flow being stepped, the learner's edits.
+    /// The scenario of a run of the current generation: its seed, its port
+    /// (the pinned one for the stepped flow, the next ones for the others),
+    /// and for the flow being stepped, the learner's edits.
     pub fn scenario(&self, key: RunKey) -> Scenario {
+        let stepped = key == RunKey::honest(self.flow);
+        let offset = match key {
+            _ if stepped => 0,
+            RunKey { attack: None, .. } => 1,
+            RunKey {
+                flow: Flow::Plain, ..
+            } => 2,
+            RunKey {
+                flow: Flow::Pkce, ..
+            } => 3,
+        };
         Scenario {
             attack: key.attack,
-            seed: self.current_seed(),
+            seed: self.seed,
+            edits: if stepped {
+                self.bench.edits.clone()
+            } else {
+                Vec::new()
+            },
+            replay: stepped && self.bench.replay,
+            port: self.port.and_then(|p| p.checked_add(offset)),
             ..Scenario::new(key.flow)
         }
     }
@@ -280,13 +332,11 @@ impl App {
         view::scroll_extent(self, Rect::from(self.size))
     }
 
-    /// The seed for the current generation.
-    pub fn current_seed(&self) -> Option<u64> {
-        self.seed.map(|s| s.wrapping_add(self.generation))
-    }
-
     /// Applies a user action.
     pub fn update(&mut self, action: Action) {
+        if !matches!(action, Action::Editor(_)) {
+            self.status = None;
+        }
         match action {
             Action::Next => {
                 if let Some(next) = self.stage.next() {
@@ -300,6 +350,7 @@ impl App {
             }
             Action::Jump(stage) => self.go_to(stage),
             Action::ToggleContrast => self.toggle_mode(Mode::Contrast),
+            Action::ToggleWire => self.toggle_mode(Mode::Wire),
             Action::ToggleAttack => self.toggle_mode(Mode::AttackLab),
             Action::ToggleHelp => self.help = !self.help,
             Action::Close => {
@@ -311,11 +362,80 @@ impl App {
             }
             Action::Quit => self.quit = true,
             Action::Restart => {
-                self.generation += 1;
-                self.runs.clear();
-                self.scroll = 0;
+                self.seed = self.seed.map(|s| s.wrapping_add(1));
+                self.restart_untouched();
+                self.status = Some("restarted with fresh values, untouched".into());
             }
+            Action::Rerun => {
+                let amended = !self.bench.is_untouched();
+                self.restart_untouched();
+                self.status = Some(if amended {
+                    "replayed with the same values, untouched: your amendments are dropped".into()
+                } else {
+                    "replayed with the same values, untouched".into()
+                });
+            }
+            Action::Amend => match bench::target(self) {
+                Ok(target) => {
+                    let current = self.bench.edits_at(target.stage);
+                    self.help = false;
+                    self.editor = Some(Editor::new(target, &current));
+                }
+                Err(why) => self.status = Some(why),
+            },
+            Action::Editor(input) => self.handle_editor(input),
             Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
+        }
+    }
+
+    /// A new generation of every run, with the app's seed and no edits.
+    fn restart_untouched(&mut self) {
+        self.bench = Bench::default();
+        self.restart();
+    }
+
+    /// A new generation: the runs start again, the screen stays.
+    fn restart(&mut self) {
+        self.generation += 1;
+        self.runs.clear();
+        self.scroll = 0;
+    }
+
+    fn handle_editor(&mut self, input: editor::Input) {
+        let Some(editor) = &mut self.editor else {
+            return;
+        };
+        match editor.handle(input) {
+            editor::Outcome::Stay => {}
+            editor::Outcome::Discard => {
+                self.editor = None;
+                self.status = Some("nothing sent: the changes were discarded".into());
+            }
+            editor::Outcome::Send {
+                stage,
+                edits,
+                experiment,
+            } => {
+                self.editor = None;
+                let count = edits.len();
+                self.bench.record(stage, edits, experiment);
+                self.restart();
+                self.go_to(bench::result_stage(stage, experiment));
+                if self.mode == Mode::AttackLab {
+                    self.set_mode(Mode::Stepping);
+                }
+                let what = match (experiment, count) {
+                    (Some(e), _) => format!("experiment sent: {}", e.title()),
+                    (None, 0) => format!("stage {}'s request sent as planned", stage.number()),
+                    (None, 1) => format!("stage {}'s request sent with 1 change", stage.number()),
+                    (None, n) => {
+                        format!("stage {}'s request sent with {n} changes", stage.number())
+                    }
+                };
+                self.status = Some(format!(
+                    "{what} · every other value as before · R replays untouched"
+                ));
+            }
         }
     }
 
@@ -347,7 +467,7 @@ impl App {
             return false;
         }
         let clock = self.clock;
-        let seed = self.current_seed();
+        let seed = self.seed;
         let run = self
             .runs
             .entry(msg.run)
@@ -383,7 +503,7 @@ impl App {
         let upto = self.stage.number();
         let mut wanted = vec![(RunKey::honest(self.flow), upto)];
         match self.mode {
-            Mode::Stepping => {}
+            Mode::Stepping | Mode::Wire => {}
             Mode::Contrast => wanted.push((RunKey::honest(self.flow.other()), upto)),
             Mode::AttackLab => {
                 wanted.push((RunKey::interception(Flow::Plain), 6));

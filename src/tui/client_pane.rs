@@ -1,11 +1,16 @@
 //! The CLIENT pane: what the client side lists at each stage, built from
 //! the recorded [`StageRecord`]: the values the client holds and the HTTP
 //! exchanges as they crossed the wire, parameters decoded one per line, the
-//! ones PKCE adds over Step 04 marked `+`. Nothing is recomputed here: every
-//! value shown is a recorded one.
+//! ones PKCE adds over Step 04 marked `+`, the ones the learner amended
+//! marked (`✎` with the planned value under it, `−` removed, `+` added). At
+//! stages 3 and 4 the browser sends the requests (the user's Approve
+//! included): they are headed `browser →`, and the client's own part is
+//! said in words. Nothing is recomputed here: every value shown is a
+//! recorded one.
 
-use crate::flow::{Flow, Stage, StageRecord};
-use crate::wire::{Exchange, HttpRequest, HttpResponse, Param};
+use crate::flow::{Flow, Stage, StageRecord, Trace};
+use crate::record::{Actor, Amendment, StepRecord};
+use crate::wire::{HttpRequest, HttpResponse, Param};
 
 use super::app::Run;
 use super::rows::{Item, Mark, Tone};
@@ -26,8 +31,9 @@ pub fn pending(run: Option<&Run>) -> Vec<Item> {
     }
 }
 
-/// The CLIENT side of a stage.
-pub fn client_items(record: &StageRecord) -> Vec<Item> {
+/// The CLIENT side of a stage of a run (the trace holds the stages before
+/// it: a replay at stage 6 repeats the token request of stage 5).
+pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
     let flow = record.flow;
     let c = &record.client;
     let mark = pkce_mark(flow);
@@ -67,19 +73,50 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
                 ));
             }
         }
-        Stage::AuthorizationRequest | Stage::Verification => {
-            for exchange in record.exchanges() {
-                items.extend(exchange_items(exchange, flow));
+        Stage::AuthorizationRequest => {
+            // The client builds the URL and hands it to the browser, which
+            // sends it.
+            for step in sent_steps(record) {
+                let heading = format!("client → {}", heading(step, ""));
+                items.extend(step_items(step, flow, heading));
+            }
+        }
+        Stage::Verification => {
+            // With the replay, two requests: the first repeats stage 5's
+            // token request, said in one line rather than listed again.
+            let first = trace.token_step().and_then(|s| s.exchange.as_ref());
+            for step in sent_steps(record) {
+                let Some(exchange) = &step.exchange else {
+                    continue;
+                };
+                if first.is_some_and(|f| same_request(&f.request, &exchange.request)) {
+                    items.push(Item::Heading(format!(
+                        "{} again: the very same request as at stage 5",
+                        heading(step, "")
+                    )));
+                    items.extend(response_items(&exchange.response));
+                } else {
+                    items.extend(step_items(step, flow, heading(step, "")));
+                }
+            }
+            if c.access_token.is_none()
+                && let Some(error) = &c.error
+            {
+                items.push(Item::note(
+                    format!("✗ no access token ({error}), so no call to the protected resource"),
+                    Tone::Bad,
+                ));
+                return items;
             }
         }
         Stage::CodeIssued => {
-            for exchange in record.exchanges() {
-                items.extend(exchange_items(exchange, flow));
+            for step in sent_steps(record) {
+                items.extend(step_items(step, flow, heading(step, " (Approve)")));
             }
             if c.code.is_some() {
                 // The engine's callback parsing fails the run unless both match.
                 items.push(Item::note(
-                    "state and iss match what was sent: the client keeps the code",
+                    "the client checks state and iss: both match, it keeps the code",
                     Tone::Normal,
                 ));
             }
@@ -87,8 +124,11 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
         Stage::TokenRequest => {
             // The token itself is the subject of stage 6: name the fields of
             // a success here, show an error in full.
-            for exchange in record.exchanges() {
-                items.extend(request_items(&exchange.request, flow, "→"));
+            for step in sent_steps(record) {
+                let Some(exchange) = &step.exchange else {
+                    continue;
+                };
+                items.extend(amended_request_items(step, flow, heading(step, "")));
                 match exchange.response.json() {
                     Some(json) if exchange.response.status < 400 => {
                         let names: Vec<&str> = json.keys().map(String::as_str).collect();
@@ -104,16 +144,188 @@ pub fn client_items(record: &StageRecord) -> Vec<Item> {
             }
         }
     }
-    if let Some(error) = &c.error {
-        items.push(Item::marked("error", "error", error, Mark::None, Tone::Bad));
+    // Where the flow ends, what the client makes of it, unless the response
+    // above already shows that very error.
+    if let Some(error) = &c.error
+        && !record.exchanges().any(|e| shows_error(&e.response, error))
+    {
+        items.push(Item::note(
+            format!("✗ the flow stops here: {error}"),
+            Tone::Bad,
+        ));
     }
     items
 }
 
-/// A request and its response.
-pub fn exchange_items(exchange: &Exchange, flow: Flow) -> Vec<Item> {
-    let mut items = request_items(&exchange.request, flow, "→");
-    items.extend(response_items(&exchange.response));
+/// Whether two requests went out alike: method, URL, parameters, headers.
+fn same_request(a: &HttpRequest, b: &HttpRequest) -> bool {
+    a.method == b.method && a.url == b.url && a.params == b.params && a.headers == b.headers
+}
+
+/// Whether a response carries this OAuth error (JSON body or redirect).
+fn shows_error(response: &HttpResponse, error: &str) -> bool {
+    response.json_str("error").as_deref() == Some(error)
+        || response
+            .location_params()
+            .iter()
+            .any(|p| p.name == "error" && p.value == error)
+}
+
+/// The steps of a stage that sent a request.
+fn sent_steps(record: &StageRecord) -> impl Iterator<Item = &StepRecord> {
+    record.steps.iter().filter(|s| s.exchange.is_some())
+}
+
+/// A step's request under `heading`, amendments marked, then its response.
+pub fn step_items(step: &StepRecord, flow: Flow, heading: String) -> Vec<Item> {
+    let mut items = amended_request_items(step, flow, heading);
+    if let Some(exchange) = &step.exchange {
+        items.extend(response_items(&exchange.response));
+    }
+    items
+}
+
+/// The heading of a step's request: who sent it (`→` alone for the
+/// client, in its own pane), the request line, and `caption`.
+pub fn heading(step: &StepRecord, caption: &str) -> String {
+    let summary = step
+        .exchange
+        .as_ref()
+        .map(|e| e.request.summary())
+        .unwrap_or_default();
+    match step.actor {
+        Actor::Client => format!("→ {summary}{caption}"),
+        other => format!("{} → {summary}{caption}", other.name()),
+    }
+}
+
+/// A step's request: its line headed by the actor, then its parameters,
+/// amendments marked.
+fn amended_request_items(step: &StepRecord, flow: Flow, heading: String) -> Vec<Item> {
+    let Some(exchange) = &step.exchange else {
+        return Vec::new();
+    };
+    let request = &exchange.request;
+    let mut items = vec![Item::Heading(heading)];
+    items.extend(amended_param_items(&request.params, &step.amendments, flow));
+    if let Some((name, auth)) = request
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+    {
+        items.extend(amended_param_items(
+            &[Param::new(name.as_str(), auth.as_str())],
+            &step.amendments,
+            flow,
+        ));
+    } else if let Some(dropped) = step
+        .amendments
+        .iter()
+        .find(|a| a.param.eq_ignore_ascii_case("authorization") && a.to.is_none())
+    {
+        items.extend(removed_items(dropped));
+    }
+    items
+}
+
+/// Parameters as sent, those the learner amended marked (`✎` with the
+/// planned value under it, `+` added), then those the learner removed (`−`).
+pub fn amended_param_items(params: &[Param], amendments: &[Amendment], flow: Flow) -> Vec<Item> {
+    let amendment = |name: &str| {
+        amendments
+            .iter()
+            .find(|a| a.param.eq_ignore_ascii_case(name))
+    };
+    let mut items = Vec::new();
+    for (p, item) in params.iter().zip(param_items(params, flow)) {
+        match amendment(&p.name) {
+            Some(Amendment {
+                from: Some(from), ..
+            }) => {
+                items.push(Item::marked(
+                    format!("param:{}", p.name),
+                    &p.name,
+                    &p.value,
+                    Mark::Changed,
+                    Tone::Normal,
+                ));
+                items.push(Item::Was(from.clone()));
+            }
+            Some(Amendment { from: None, .. }) => {
+                items.push(Item::marked(
+                    format!("param:{}", p.name),
+                    &p.name,
+                    &p.value,
+                    Mark::Added,
+                    Tone::Normal,
+                ));
+                items.push(Item::Was("(not in the request: you added it)".into()));
+            }
+            None => items.push(item),
+        }
+    }
+    for removed in amendments.iter().filter(|a| a.to.is_none()) {
+        if !params
+            .iter()
+            .any(|p| p.name.eq_ignore_ascii_case(&removed.param))
+        {
+            items.extend(removed_items(removed));
+        }
+    }
+    items
+}
+
+/// The items of a pane with, in each request the learner amended, the
+/// parameters sent as planned folded into one line that names them: what a
+/// small pane keeps so that the amended ones and the answer fit (the wire
+/// view shows every one).
+pub fn fold_unamended(items: Vec<Item>) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut rest = items.into_iter().peekable();
+    while let Some(first) = rest.next() {
+        // One section: an item and those up to the next heading.
+        let mut section = vec![first];
+        while let Some(item) = rest.next_if(|i| !matches!(i, Item::Heading(_))) {
+            section.push(item);
+        }
+        if !section.iter().any(|i| matches!(i, Item::Was(_))) {
+            out.extend(section);
+            continue;
+        }
+        let mut planned = Vec::new();
+        let mut fold_at = None;
+        for (i, item) in section.iter().enumerate() {
+            let amended = matches!(section.get(i + 1), Some(Item::Was(_)));
+            if let Item::Row(row) = item
+                && row.key.starts_with("param:")
+                && !amended
+            {
+                fold_at.get_or_insert(out.len());
+                planned.push(row.label.clone());
+                continue;
+            }
+            out.push(item.clone());
+        }
+        if let Some(at) = fold_at {
+            let note = format!("as planned: {}", planned.join(", "));
+            out.insert(at, Item::note(note, Tone::Dim));
+        }
+    }
+    out
+}
+
+/// A parameter the learner removed: `−`, and what it would have been.
+fn removed_items(removed: &Amendment) -> Vec<Item> {
+    let mut items = vec![Item::marked(
+        format!("param:{}", removed.param),
+        &removed.param,
+        "(removed: not sent)",
+        Mark::Missing,
+        Tone::Bad,
+    )];
+    if let Some(from) = &removed.from {
+        items.push(Item::Was(from.clone()));
+    }
     items
 }
 
@@ -149,7 +361,9 @@ pub fn request_items(request: &HttpRequest, flow: Flow, arrow: &str) -> Vec<Item
     items
 }
 
-fn reason(status: u16) -> &'static str {
+/// The reason phrase of a status code this tutorial meets (empty for
+/// others).
+pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",

@@ -27,6 +27,10 @@ pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
         };
         let parts = run.and_then(|run| {
             let record = run.stage(app.stage)?;
+            if !record.reached {
+                let items = super::view::not_reached_items(run, app.stage);
+                return Some((items.clone(), items));
+            }
             let left = (app.stage == Stage::CodeIssued)
                 .then(|| app.code_seconds_left(RunKey::honest(flow)))
                 .flatten();
@@ -34,7 +38,7 @@ pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
             // side keeps only what the server did with it.
             let mut server = server_items(run, flow, app.stage, left);
             drop_received(&mut server);
-            Some((client_items(record), server))
+            Some((client_items(&run.trace, record), server))
         });
         (title, parts)
     };
@@ -73,7 +77,7 @@ fn drop_received(items: &mut Vec<Item>) {
         match item {
             Item::Heading(h) => inside = h.starts_with("← received"),
             Item::Note(..) => inside = false,
-            Item::Row(_) => {}
+            Item::Row(_) | Item::Was(_) => {}
         }
         !inside
     });
@@ -112,7 +116,7 @@ fn anchor(item: &Item) -> Option<String> {
     match item {
         Item::Row(r) => Some(format!("row:{}", r.key)),
         Item::Heading(h) => Some(format!("heading:{h}")),
-        Item::Note(..) => None,
+        Item::Note(..) | Item::Was(_) => None,
     }
 }
 

@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 use crate::flow::{Engine, Scenario, Step};
 
 use super::app::{App, Msg, RunEvent, RunKey};
-use super::keymap::keymap;
+use super::keymap::key_action;
 use super::view;
 
 struct Task {
@@ -165,7 +165,7 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {
-                    if let Some(action) = keymap(key) {
+                    if let Some(action) = key_action(&app, key) {
                         tracing::debug!(?action, "key");
                         app.update(action);
                         dirty = true;

@@ -1,5 +1,6 @@
 //! The footer: the key hints of the current screen, read from the key
-//! table, as many as fit, most important first.
+//! table, as many as fit, most important first; while the request editor
+//! is open, its own keys (with a text field open or not).
 
 use std::borrow::Cow;
 
@@ -9,11 +10,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::app::{Action, App, Mode};
-use super::keys::{Does, KEYS};
+use super::keys::{self, Does, KEYS};
 
 /// The hints of the current screen, `(keys, label)`, most important first.
 /// Rows that share a label are one hint (`←/→ stage`, `PgUp/PgDn scroll`).
 pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
+    if let Some(editor) = &app.editor {
+        return keys::editor_hints(editor.typing.is_some())
+            .into_iter()
+            .map(|(keys, label)| (keys, label.into()))
+            .collect();
+    }
     let mut rows: Vec<_> = KEYS
         .iter()
         .filter_map(|binding| Some((binding, binding.hint?)))
@@ -45,9 +52,8 @@ fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>
         (Does::JumpToDigit | Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => None,
         // The key that opened the contrast or the attack lab closes it.
         (Does::Act(Action::ToggleContrast), Mode::Contrast)
-        | (Does::Act(Action::ToggleAttack), Mode::AttackLab) => {
-            Some(format!("close {label}").into())
-        }
+        | (Does::Act(Action::ToggleAttack), Mode::AttackLab)
+        | (Does::Act(Action::ToggleWire), Mode::Wire) => Some(format!("close {label}").into()),
         _ => Some(label.into()),
     }
 }

@@ -1,5 +1,5 @@
-//! The help overlay (?): every key (from the key table), and how to read
-//! the screen.
+//! The help overlay (?): every key (from the key table; the request
+//! editor's own keys while it is open), and how to read the screen.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -11,8 +11,9 @@ use super::keys;
 use super::rows::wrap_styled;
 
 const LEGEND: &[(&str, &str)] = &[
-    ("+", "added by PKCE over Step 04 (or only this side has it)"),
-    ("−", "absent here, present in the other flow"),
+    ("+", "added: by PKCE over Step 04, by you, or only here"),
+    ("−", "absent: in the other flow, or removed by you"),
+    ("✎", "changed by you before it was sent (was: as planned)"),
     ("✓ ✗", "the server's verdict"),
     ("→ ←", "a request sent, its response"),
 ];
@@ -20,20 +21,31 @@ const LEGEND: &[(&str, &str)] = &[
 /// The lines of the help.
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
-    let mut lines = vec![Line::styled("Keys", theme.heading)];
+    let (heading, entries) = match &app.editor {
+        Some(_) => ("Keys of the request editor", keys::editor_help_entries()),
+        None => ("Keys", keys::help_entries()),
+    };
+    let mut lines = vec![Line::styled(heading, theme.heading)];
+    // The key column fits the longest keys (`← → Home End`), 12 at least.
+    let column = entries
+        .iter()
+        .map(|(k, _)| k.chars().count() + 1)
+        .max()
+        .unwrap_or(0)
+        .max(12);
     let entry = |k: &str, what: &str| {
         Line::from(vec![
-            Span::styled(format!(" {k:<12}"), theme.key),
+            Span::styled(format!(" {k:<column$}"), theme.key),
             Span::styled(what.to_owned(), theme.value),
         ])
     };
-    lines.extend(keys::help_entries().iter().map(|(k, w)| entry(k, w)));
+    lines.extend(entries.iter().map(|(k, w)| entry(k, w)));
     lines.push(Line::default());
     lines.push(Line::styled("Reading the screen", theme.heading));
     lines.extend(LEGEND.iter().map(|(k, w)| entry(k, w)));
     lines.push(Line::default());
     lines.push(Line::styled(
-        "Every value shown was recorded from real HTTP between the real client and the real server on 127.0.0.1.",
+        "Every value shown was recorded from real HTTP on 127.0.0.1.",
         theme.dim,
     ));
     lines

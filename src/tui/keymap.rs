@@ -3,8 +3,28 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::Action;
+use super::app::{Action, App};
+use super::editor;
 use super::keys::{KEYS, Key};
+
+/// The action a key press asks for on the app as it stands: the open
+/// editor is modal and reads every key but Ctrl-C (see
+/// [`super::keys::EDITOR_KEYS`]); otherwise [`keymap`].
+pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
+    let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('c' | 'C'))
+        && key.kind != KeyEventKind::Release;
+    match &app.editor {
+        Some(_) if ctrl_c => Some(Action::Quit),
+        // The help over the editor closes as help does.
+        Some(_) if app.help => {
+            keymap(key).filter(|a| matches!(a, Action::ToggleHelp | Action::Close))
+        }
+        Some(editor) if editor.typing.is_none() && key.code == KeyCode::Char('?') => keymap(key),
+        Some(_) => editor::input(key).map(Action::Editor),
+        None => keymap(key),
+    }
+}
 
 /// The action a key press asks for, if any. Key releases are ignored
 /// (terminals with the kitty protocol report them).

@@ -1,7 +1,9 @@
 //! The one table of keys: every key the tutorial answers to, the action it
 //! asks for, the help overlay's line for it and the footer's short label.
 //! The keymap, the help overlay and the footer are all read from [`KEYS`],
-//! so a key is added, changed or documented in one place.
+//! so a key is added, changed or documented in one place. The request
+//! editor is modal: while it is open its own keys, [`EDITOR_KEYS`], replace
+//! these, in its key line and in the help.
 
 use std::borrow::Cow;
 
@@ -11,6 +13,7 @@ use crossterm::event::KeyCode::Char;
 use crate::flow::Stage;
 
 use super::app::Action;
+use super::editor::Input;
 use super::scroll::Scroll;
 use Key::{Ctrl, Plain};
 
@@ -125,33 +128,51 @@ pub const KEYS: &[Binding] = &[
         hint: hint("attack", 3),
     },
     Binding {
+        keys: &[Plain(Char('e'))],
+        does: Does::Act(Action::Amend),
+        help: "amend the request → sends next, or a quick experiment",
+        hint: hint("amend", 1),
+    },
+    Binding {
+        keys: &[Plain(Char('w'))],
+        does: Does::Act(Action::ToggleWire),
+        help: "wire view: the raw HTTP of the stage",
+        hint: hint("wire", 3),
+    },
+    Binding {
         keys: &[Plain(Char('r'))],
         does: Does::Act(Action::Restart),
-        help: "restart with fresh values",
+        help: "restart with fresh values (r) or the same ones (R)",
         hint: hint("restart", 7),
+    },
+    Binding {
+        keys: &[Plain(Char('R'))],
+        does: Does::Act(Action::Rerun),
+        help: "restart with fresh values (r) or the same ones (R)",
+        hint: hint("replay", 7),
     },
     Binding {
         keys: &[Plain(KeyCode::PageUp)],
         does: Does::Act(Action::Scroll(Scroll::PageUp)),
-        help: "scroll the lesson (or the columns) by a page",
+        help: "scroll the lesson, the columns or the wire view",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::PageDown)],
         does: Does::Act(Action::Scroll(Scroll::PageDown)),
-        help: "scroll the lesson (or the columns) by a page",
+        help: "scroll the lesson, the columns or the wire view",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::Up)],
         does: Does::Act(Action::Scroll(Scroll::LineUp)),
-        help: "scroll the lesson (or the columns) by a line",
+        help: "scroll the lesson, the columns or the wire view",
         hint: None,
     },
     Binding {
         keys: &[Plain(KeyCode::Down)],
         does: Does::Act(Action::Scroll(Scroll::LineDown)),
-        help: "scroll the lesson (or the columns) by a line",
+        help: "scroll the lesson, the columns or the wire view",
         hint: None,
     },
     Binding {
@@ -234,18 +255,160 @@ fn digit_run(keys: &[Key]) -> Option<(char, char)> {
 /// The help's entries, `(keys, description)`, in table order; neighbouring
 /// rows with the same description are one entry (`PgUp PgDn`).
 pub fn help_entries() -> Vec<(String, &'static str)> {
+    merge_entries(KEYS.iter().map(|b| (b.help_keys(), b.help)))
+}
+
+fn merge_entries(
+    rows: impl Iterator<Item = (String, &'static str)>,
+) -> Vec<(String, &'static str)> {
     let mut entries: Vec<(String, &'static str)> = Vec::new();
-    for binding in KEYS {
-        let keys = binding.help_keys();
+    for (keys, help) in rows {
         match entries.last_mut() {
-            Some((previous, help)) if *help == binding.help => {
+            Some((previous, last)) if *last == help => {
                 previous.push(' ');
                 previous.push_str(&keys);
             }
-            _ => entries.push((keys, binding.help)),
+            _ => entries.push((keys, help)),
         }
     }
     entries
+}
+
+/// One row of the editor's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EditorBinding {
+    /// The keys, in the order the help lists them.
+    pub keys: &'static [Key],
+    /// What the editor reads the first of them as (digits: each its own).
+    pub input: Input,
+    /// The help overlay's description.
+    pub help: &'static str,
+    /// The editor's key line outside a text field, if it shows the row.
+    pub closed: Option<&'static str>,
+    /// The editor's key line inside a text field, if it shows the row.
+    pub open: Option<&'static str>,
+}
+
+/// The request editor's keys (`e`). Outside a text field letters are
+/// commands; inside one every printable key is typed.
+pub const EDITOR_KEYS: &[EditorBinding] = &[
+    EditorBinding {
+        keys: &[Plain(KeyCode::Up), Plain(KeyCode::Down)],
+        input: Input::Up,
+        help: "select a parameter",
+        closed: Some("select"),
+        open: None,
+    },
+    EditorBinding {
+        keys: &[Plain(KeyCode::Enter)],
+        input: Input::Enter,
+        help: "edit the selected value; in a field, keep what is typed",
+        closed: Some("edit"),
+        open: Some("keep"),
+    },
+    EditorBinding {
+        keys: &[Plain(KeyCode::Delete), Plain(Char('d'))],
+        input: Input::Delete,
+        help: "remove the selected parameter (again: bring it back)",
+        closed: Some("remove"),
+        open: None,
+    },
+    EditorBinding {
+        keys: &[Plain(Char('+'))],
+        input: Input::Char('+'),
+        help: "add a parameter: its name, Enter, its value, Enter",
+        closed: Some("add"),
+        open: None,
+    },
+    EditorBinding {
+        keys: &[Plain(Char('s'))],
+        input: Input::Char('s'),
+        help: "send the request as it stands",
+        closed: Some("send"),
+        open: None,
+    },
+    EditorBinding {
+        keys: &[Ctrl('s')],
+        input: Input::Send,
+        help: "send the request as it stands",
+        closed: None,
+        open: Some("send"),
+    },
+    EditorBinding {
+        keys: &[
+            Plain(Char('1')),
+            Plain(Char('2')),
+            Plain(Char('3')),
+            Plain(Char('4')),
+            Plain(Char('5')),
+            Plain(Char('6')),
+            Plain(Char('7')),
+            Plain(Char('8')),
+        ],
+        input: Input::Char('1'),
+        help: "a quick experiment: applied and sent at once",
+        closed: None,
+        open: None,
+    },
+    EditorBinding {
+        keys: &[
+            Plain(KeyCode::Left),
+            Plain(KeyCode::Right),
+            Plain(KeyCode::Home),
+            Plain(KeyCode::End),
+        ],
+        input: Input::Left,
+        help: "in a field: move the cursor",
+        closed: None,
+        open: Some("move"),
+    },
+    EditorBinding {
+        keys: &[Plain(KeyCode::Backspace)],
+        input: Input::Backspace,
+        help: "in a field: erase before the cursor (Delete: under it)",
+        closed: None,
+        open: Some("erase"),
+    },
+    EditorBinding {
+        keys: &[Plain(KeyCode::Esc)],
+        input: Input::Cancel,
+        help: "discard the changes, send nothing (in a field: undo it)",
+        closed: Some("discard"),
+        open: Some("undo"),
+    },
+    EditorBinding {
+        keys: &[Plain(Char('?'))],
+        input: Input::Char('?'),
+        help: "these keys (outside a field)",
+        closed: Some("help"),
+        open: None,
+    },
+];
+
+/// The editor's key line, `(keys, label)`, with a text field open or not.
+pub fn editor_hints(field_open: bool) -> Vec<(String, &'static str)> {
+    EDITOR_KEYS
+        .iter()
+        .filter_map(|b| {
+            let label = if field_open { b.open } else { b.closed }?;
+            let keys: Vec<_> = b.keys.iter().map(|k| k.name()).collect();
+            Some((keys.join("/"), label))
+        })
+        .collect()
+}
+
+/// The help's entries for the editor, in table order.
+pub fn editor_help_entries() -> Vec<(String, &'static str)> {
+    merge_entries(EDITOR_KEYS.iter().map(|b| {
+        let keys = match digit_run(b.keys) {
+            Some((first, last)) => format!("{first} … {last}"),
+            None => {
+                let names: Vec<_> = b.keys.iter().map(|k| k.name()).collect();
+                names.join(" ")
+            }
+        };
+        (keys, b.help)
+    }))
 }
 
 #[cfg(test)]
@@ -281,9 +444,14 @@ mod tests {
             | Action::Close
             | Action::Quit
             | Action::Restart
+            | Action::Rerun
+            | Action::Amend
+            | Action::ToggleWire
             | Action::Scroll(
                 Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
             ) => action,
+            // The editor's keys have their own table (EDITOR_KEYS).
+            Action::Editor(_) => action,
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([
@@ -295,6 +463,9 @@ mod tests {
             Action::Close,
             Action::Quit,
             Action::Restart,
+            Action::Rerun,
+            Action::Amend,
+            Action::ToggleWire,
             Action::Scroll(Scroll::PageUp),
             Action::Scroll(Scroll::PageDown),
             Action::Scroll(Scroll::LineUp),
@@ -332,6 +503,8 @@ mod tests {
             flow: Flow::Pkce,
             stage: Stage::Verifier,
             seed: Some(7),
+            port: None,
+            edits: Vec::new(),
             theme: ThemeName::Mono,
             notes: false,
             lessons: Arc::new(LessonSet::builtin()),
@@ -340,6 +513,7 @@ mod tests {
             Mode::Stepping => Action::Close,
             Mode::Contrast => Action::ToggleContrast,
             Mode::AttackLab => Action::ToggleAttack,
+            Mode::Wire => Action::ToggleWire,
         });
         app
     }
@@ -376,7 +550,7 @@ mod tests {
     #[test]
     fn the_footer_lists_only_keys_of_the_table() {
         let names = names();
-        for mode in [Mode::Stepping, Mode::Contrast, Mode::AttackLab] {
+        for mode in [Mode::Stepping, Mode::Contrast, Mode::AttackLab, Mode::Wire] {
             let hints = footer::hints(&app(mode));
             assert!(!hints.is_empty());
             for (keys, _) in hints {
@@ -390,5 +564,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_editor_key_reads_as_its_row_says_and_the_help_lists_them() {
+        for binding in EDITOR_KEYS {
+            let first = binding.keys[0];
+            assert_eq!(
+                crate::tui::editor::input(event(first)),
+                Some(binding.input),
+                "{first:?}"
+            );
+            for &key in binding.keys {
+                assert!(crate::tui::editor::input(event(key)).is_some(), "{key:?}");
+            }
+        }
+        let listed: HashSet<String> = editor_help_entries()
+            .iter()
+            .flat_map(|(keys, _)| {
+                keys.split_whitespace()
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|k| k != "…")
+            .collect();
+        for binding in EDITOR_KEYS {
+            let name = binding.keys[0].name().into_owned();
+            assert!(listed.contains(&name), "{name} is not in the editor's help");
+        }
+        assert!(editor_hints(false).iter().any(|(_, l)| *l == "send"));
+        assert!(editor_hints(true).iter().any(|(k, _)| k == "Ctrl-S"));
     }
 }

@@ -1,7 +1,9 @@
-//! The lesson panel: the lesson of the stage (or of the attack) with the
-//! live values of the run filled in, the instructor's notes under `--notes`,
-//! scrolled with PgUp/PgDn and ↑/↓. Until a stage's record has arrived its
-//! lesson cannot be filled, and the panel says so.
+//! The lesson panel: the lesson of the stage (or of the attack, or of the
+//! quick experiment whose result is shown) with the live values of the run
+//! filled in, the instructor's notes under `--notes`, scrolled with
+//! PgUp/PgDn and ↑/↓. Until a stage's record has arrived its lesson cannot
+//! be filled, and the panel says so; a stage an amended run did not reach,
+//! or whose values it never produced, is explained in words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,6 +14,7 @@ use crate::flow::Attack;
 use crate::lessons::Lesson;
 
 use super::app::{App, Mode, Run, RunKey};
+use super::bench;
 use super::markdown;
 use super::rows::wrap_styled;
 use super::scroll::Extent;
@@ -25,11 +28,16 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
             app.run(RunKey::interception(crate::flow::Flow::Pkce)),
             None,
         ),
-        _ => (
-            app.lessons.for_stage(app.flow, app.stage),
-            app.run(RunKey::honest(app.flow)),
-            Some(app.stage),
-        ),
+        // An experiment's lesson is filled at the stage whose request it
+        // changed (its own), a stage's lesson at that stage.
+        _ => match bench::experiment_lesson(app) {
+            Some(lesson) => (Some(lesson), app.run(RunKey::honest(app.flow)), None),
+            None => (
+                app.lessons.for_stage(app.flow, app.stage),
+                app.run(RunKey::honest(app.flow)),
+                Some(app.stage),
+            ),
+        },
     };
     let Some(lesson) = lesson else {
         let title = app.stage.title(app.flow).to_owned();
@@ -38,12 +46,43 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
     // The run whose records fill the lesson, once the records it needs exist.
     let ready = run.filter(|run| match app.mode {
         Mode::AttackLab => run.trace.attack.is_some(),
-        _ => stage.is_some_and(|s| run.stage(s).is_some()),
+        _ => run
+            .stage(stage.or(lesson.stage).unwrap_or(app.stage))
+            .is_some(),
     });
-    let mut text = match ready {
-        None => Text::styled("waiting for the real exchange…", app.theme.dim),
-        Some(run) => match lesson.fill(&run.trace, stage) {
+    let not_reached = ready.and_then(|run| stage.and_then(|s| bench::not_reached(run, s)));
+    let mut text = match (ready, not_reached) {
+        (None, _) => Text::styled("waiting for the real exchange…", app.theme.dim),
+        (Some(_), Some(why)) => Text::styled(
+            format!("This stage was {why}. R replays the flow untouched."),
+            app.theme.bad,
+        ),
+        (Some(run), None) => match lesson.fill(&run.trace, stage) {
+            // A stage lesson over a request the learner amended: say first
+            // that it tells the untouched run.
+            Ok(markdown)
+                if stage
+                    .and_then(|s| run.stage(s))
+                    .is_some_and(|r| r.amendments().next().is_some()) =>
+            {
+                let mut text = Text::styled(
+                    "✎ You amended this stage's request: the panes show what it got; \
+                     the lesson below tells the untouched run (R replays it).",
+                    app.theme.missing,
+                );
+                text.lines.push(Line::default());
+                text.extend(markdown::lesson_text(&markdown, &styles));
+                text
+            }
             Ok(markdown) => markdown::lesson_text(&markdown, &styles),
+            // The lesson tells the untouched run; an amended run may lack
+            // the values it quotes (no token after a refused request).
+            Err(_) if !app.bench.is_untouched() && app.mode != Mode::AttackLab => Text::styled(
+                "This stage's lesson tells the untouched run, and your amended run never \
+                 produced the values it quotes. The panes above show what really happened; \
+                 R replays the same values untouched, and the lesson with them.",
+                app.theme.dim,
+            ),
             Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
         },
     };

@@ -1,8 +1,9 @@
 //! What the panes list, as data ([`Item`]s), and how it is laid out into
 //! lines for a given width: labels in a column, values wrapped character by
 //! character under their column so that no value is ever cut, and a
-//! two-cell marker column (`+` added by PKCE, `−` absent compared with the
-//! other flow) so that no meaning hangs on colour alone.
+//! two-cell marker column (`+` added by PKCE or by the learner, `−` absent
+//! compared with the other flow or removed by the learner, `✎` changed by
+//! the learner) so that no meaning hangs on colour alone.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -16,8 +17,11 @@ pub enum Mark {
     None,
     /// `+`: what PKCE adds over the plain flow (or what only this side has).
     Added,
-    /// `−`: absent here, present in the other flow.
+    /// `−`: absent here, present in the other flow (or removed by the
+    /// learner).
     Missing,
+    /// `✎`: the learner changed the value before it was sent.
+    Changed,
 }
 
 /// How a row or note reads.
@@ -57,6 +61,9 @@ pub enum Item {
     Row(Row),
     /// A sentence.
     Note(String, Tone),
+    /// What the row above held before the learner amended it, drawn dim
+    /// under its value after `was`.
+    Was(String),
 }
 
 impl Item {
@@ -238,6 +245,8 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
         Some(longest.min(width.saturating_sub(2) * 2 / 5).min(16))
     };
     let mut out = Vec::new();
+    // Where the last row's value lines start, for a `was` under it.
+    let mut value_indent = 4;
     for item in items {
         match item {
             Item::Heading(text) => out.extend(
@@ -250,7 +259,8 @@ pub fn layout(items: &[Item], width: u16, theme: &Theme) -> Vec<Line<'static>> {
                     .into_iter()
                     .map(|l| Line::styled(l, tone_style(*tone, theme))),
             ),
-            Item::Row(row) => layout_row(row, column, width, theme, &mut out),
+            Item::Row(row) => value_indent = layout_row(row, column, width, theme, &mut out),
+            Item::Was(value) => layout_was(value, value_indent, width, theme, &mut out),
         }
     }
     out
@@ -288,17 +298,53 @@ fn wrap_value(value: &str, first: usize, rest: usize) -> Vec<String> {
     pieces
 }
 
+/// `was <value>` with the value starting where the row above's value
+/// lines start (`was` in the indent before it), so that the old value sits
+/// under the new one and a single changed character shows; where it would
+/// wrap there but fits indented 4, indented 4 (under a short value such as
+/// `(removed: not sent)`); else wrapped character by character.
+fn layout_was(
+    value: &str,
+    value_indent: usize,
+    width: usize,
+    theme: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    const WAS: &str = "was ";
+    let value = value.replace(['\n', '\r'], " ");
+    let fits = |indent: usize| indent + str_width(&value) <= width;
+    let indent = match value_indent.max(WAS.len()).min(width / 2) {
+        aligned if !fits(aligned) && fits(WAS.len()) => WAS.len(),
+        aligned => aligned,
+    };
+    let room = width.saturating_sub(indent).max(1);
+    for (i, piece) in hard_wrap(&value, room).into_iter().enumerate() {
+        let lead = if i == 0 {
+            format!("{}{WAS}", " ".repeat(indent.saturating_sub(WAS.len())))
+        } else {
+            " ".repeat(indent)
+        };
+        out.push(Line::from(vec![
+            Span::styled(lead, theme.dim),
+            Span::styled(piece, theme.dim),
+        ]));
+    }
+}
+
+/// Lays out one row; returns where its value's lines start (after the
+/// first, in compact mode).
 fn layout_row(
     row: &Row,
     column: Option<usize>,
     width: usize,
     theme: &Theme,
     out: &mut Vec<Line<'static>>,
-) {
+) -> usize {
     let (marker, marker_style) = match row.mark {
         Mark::None => ("  ", theme.label),
         Mark::Added => ("+ ", theme.added),
         Mark::Missing => ("− ", theme.missing),
+        Mark::Changed => ("✎ ", theme.missing),
     };
     let value_style = tone_style(row.tone, theme);
     // The head: marker and label (padded to the column, or followed by a
@@ -332,11 +378,24 @@ fn layout_row(
         out.push(line);
     }
     let value = row.value.replace(['\n', '\r'], " ");
+    // A value without spaces (a code, a verifier) that does not fit beside
+    // its label but fits whole on a line of its own goes there, under the
+    // value column or, failing that, indented 4: one piece reads and copies
+    // better than two.
+    let whole = str_width(&value);
+    let token = !value.contains(' ') && whole > first_line_room;
+    let indent = if token && whole > width.saturating_sub(indent) && whole + 4 <= width {
+        4.min(width / 2)
+    } else {
+        indent
+    };
     let rest_room = width.saturating_sub(indent).max(1);
-    // Start the value on the head's line when its first word fits there or
-    // the line has a fair room left; otherwise on a line of its own.
+    // Otherwise start the value on the head's line when its first word fits
+    // there or the line has a fair room left; else on a line of its own.
     let first_word = value.split(' ').next().map_or(0, str_width);
-    let on_head = first_line_room > 0 && (first_word <= first_line_room || first_line_room >= 8);
+    let on_head = first_line_room > 0
+        && !(token && whole <= rest_room)
+        && (first_word <= first_line_room || first_line_room >= 8);
     let pieces = wrap_value(
         &value,
         if on_head { first_line_room } else { rest_room },
@@ -353,6 +412,12 @@ fn layout_row(
                 Span::styled(piece, value_style),
             ]));
         }
+    }
+    // Beside the label, the value starts at the head's end.
+    if on_head && column.is_some() {
+        width.saturating_sub(first_line_room)
+    } else {
+        indent
     }
 }
 
@@ -380,13 +445,17 @@ mod tests {
         let lines = text(&layout(&items, 40, &theme));
         assert_eq!(lines[0], "+ code_verifier: dBjftJeZ4CVP-mB92K27uhb");
         assert_eq!(lines[1], "    UJU1p1r_wW1gFWFOEjXk");
-        // Wide pane: values in a column.
+        // Wider: too long for the value column, so whole on a line of its
+        // own rather than split.
         let lines = text(&layout(&items, 50, &theme));
+        assert_eq!(lines[0].trim_end(), "+ code_verifier");
+        assert_eq!(lines[1], "    dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+        // Wide enough: in the column beside its label.
+        let lines = text(&layout(&items, 70, &theme));
         assert_eq!(
-            lines[0],
-            "+ code_verifier dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1"
+            lines,
+            ["+ code_verifier dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"]
         );
-        assert_eq!(lines[1], "                gFWFOEjXk");
     }
 
     #[test]

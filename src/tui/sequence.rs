@@ -1,6 +1,11 @@
 //! The sequence strip: client, browser and server on one line with the
-//! arrow of the current stage between them, lit. When there is room, all
-//! six hops are listed with the current one lit and marked `▸`.
+//! arrow of the current stage between them, lit, and the name of the stage's
+//! actor lit too: the client, or at stages 3 and 4 the browser (which sends
+//! the authorization request, then the user's Approve, and carries the
+//! redirect back). When there is room, all six hops are listed with the
+//! current one lit and marked `▸`. A hop of the stepped run that went
+//! otherwise (a refused request, a stage not reached, no token) says so
+//! instead of its usual caption.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,7 +15,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::flow::{Flow, Stage};
 
-use super::app::App;
+use super::app::{App, RunKey};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Hop {
@@ -18,8 +23,9 @@ enum Hop {
     Local,
     /// client → browser → server (front channel).
     ToServerViaBrowser,
-    /// server → browser → client (the redirect).
-    ToClientViaBrowser,
+    /// browser → server (the user's Approve), and the redirect it gets
+    /// back carried on to the client.
+    ApproveViaBrowser,
     /// client → server (back channel).
     ToServer,
     /// server → client (back channel answer).
@@ -38,7 +44,7 @@ fn hop(stage: Stage, flow: Flow) -> (Hop, &'static str) {
             "(3) GET /authorize +code_challenge",
         ),
         Stage::AuthorizationRequest => (Hop::ToServerViaBrowser, "(3) GET /authorize"),
-        Stage::CodeIssued => (Hop::ToClientViaBrowser, "(4) 303 ?code&state&iss"),
+        Stage::CodeIssued => (Hop::ApproveViaBrowser, "(4) POST /consent: Approve"),
         Stage::TokenRequest if pkce => (Hop::ToServer, "(5) POST /token code +code_verifier"),
         Stage::TokenRequest => (Hop::ToServer, "(5) POST /token code, no proof"),
         Stage::Verification if pkce => (Hop::ToClient, "(6) checked ✓ → access_token"),
@@ -94,14 +100,34 @@ fn arrow(cells: &mut [(char, Style)], from: usize, to: usize, label: &str, style
     }
 }
 
-fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style) -> Line<'static> {
+/// The query of the redirect the browser carries to the client at stage 4.
+const REDIRECT: &str = "?code&state&iss";
+
+/// One hop's line: `style` for its arrow, `names` for the lanes' names and
+/// `actor` for the name of who acts at that stage.
+fn strip_line(
+    width: usize,
+    stage: Stage,
+    app: &App,
+    style: Style,
+    names: Style,
+    actor: Style,
+) -> Line<'static> {
     let mut cells = vec![(' ', Style::default()); width];
     let client_end = 8.min(width);
     let server_x = width.saturating_sub(7);
     let browser_x = width / 4 + 2;
-    put(&mut cells, 1, "client", names);
+    let (kind, usual) = hop(stage, app.flow);
+    let outcome = outcome(app, stage);
+    let label = outcome.as_deref().unwrap_or(usual);
+    let by_browser = matches!(kind, Hop::ToServerViaBrowser | Hop::ApproveViaBrowser);
+    let (client, browser) = if by_browser {
+        (names, actor)
+    } else {
+        (actor, names)
+    };
+    put(&mut cells, 1, "client", client);
     put(&mut cells, server_x, "server", names);
-    let (kind, label) = hop(stage, flow);
     match kind {
         Hop::Local => {
             // Nothing leaves the client: the caption may run past the
@@ -111,21 +137,22 @@ fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style
                 server_x.saturating_sub(client_end + 1),
             );
             if client_end + text.chars().count() + 1 < browser_x {
-                put(&mut cells, browser_x, "browser", names);
+                put(&mut cells, browser_x, "browser", browser);
             }
             put(&mut cells, client_end, &text, style);
         }
-        Hop::ToServerViaBrowser | Hop::ToClientViaBrowser => {
-            put(&mut cells, browser_x, "browser", names);
+        Hop::ToServerViaBrowser | Hop::ApproveViaBrowser => {
+            put(&mut cells, browser_x, "browser", browser);
             let (a, b) = (client_end, browser_x.saturating_sub(1));
             let (c, d) = (browser_x + 8, server_x.saturating_sub(1));
             if kind == Hop::ToServerViaBrowser {
                 arrow(&mut cells, a, b, "", style);
-                arrow(&mut cells, c, d, label, style);
             } else {
-                arrow(&mut cells, b, a, "", style);
-                arrow(&mut cells, d, c, label, style);
+                // No redirect to carry when the approval went otherwise.
+                let redirect = if outcome.is_some() { "" } else { REDIRECT };
+                arrow(&mut cells, b, a, redirect, style);
             }
+            arrow(&mut cells, c, d, label, style);
         }
         Hop::ToServer => arrow(
             &mut cells,
@@ -152,6 +179,43 @@ fn strip_line(width: usize, stage: Stage, flow: Flow, style: Style, names: Style
     Line::from(spans)
 }
 
+/// What became of a stage of the stepped run, when it is not what the hop's
+/// usual caption says: refused, not reached, or no token to present.
+fn outcome(app: &App, stage: Stage) -> Option<String> {
+    let record = app.run(RunKey::honest(app.flow))?.stage(stage)?;
+    let n = stage.number();
+    if !record.reached {
+        return Some(format!("({n}) not reached"));
+    }
+    // The first request the server said no to: an error status, or a
+    // redirect carrying an error.
+    for exchange in record.exchanges() {
+        let response = &exchange.response;
+        let redirected = response
+            .location_params()
+            .into_iter()
+            .find(|p| p.name == "error")
+            .map(|p| p.value);
+        if response.status < 400 && redirected.is_none() {
+            continue;
+        }
+        let error = redirected
+            .or_else(|| response.json_str("error"))
+            .or_else(|| record.client.error.clone())
+            .unwrap_or_else(|| response.status.to_string());
+        return Some(format!(
+            "({n}) {} refused: {error}",
+            exchange.request.summary()
+        ));
+    }
+    match (&record.client.access_token, &record.client.error) {
+        (None, Some(error)) if stage == Stage::Verification => {
+            Some(format!("(6) no token ({error}): nothing to call"))
+        }
+        _ => None,
+    }
+}
+
 /// Draws the strip for the current stage of the app's flow.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
@@ -162,8 +226,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .map(|&stage| {
                 let current = stage == app.stage;
                 let style = if current { theme.lit } else { theme.dim };
-                let mut line =
-                    strip_line(width.saturating_sub(1), stage, app.flow, style, theme.label);
+                let actor = if current { theme.lit } else { theme.label };
+                let mut line = strip_line(
+                    width.saturating_sub(1),
+                    stage,
+                    app,
+                    style,
+                    theme.label,
+                    actor,
+                );
                 line.spans
                     .insert(0, Span::styled(if current { "▸" } else { " " }, style));
                 line
@@ -173,9 +244,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         vec![strip_line(
             width,
             app.stage,
-            app.flow,
+            app,
             theme.lit,
             theme.label,
+            theme.lit,
         )]
     };
     Paragraph::new(lines).style(theme.base).render(area, buf);

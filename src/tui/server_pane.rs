@@ -2,13 +2,14 @@
 //! server's own events: the request it received, the record it stored with
 //! the code, its PKCE recomputation and verdict, the token it issued. The
 //! code's time left is the recorded lifetime minus the time since the UI
-//! received it.
+//! received it. What the server received is marked where the learner
+//! amended it, as in the CLIENT pane (the server itself cannot tell).
 
 use crate::flow::{Flow, Stage};
-use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+use crate::record::{Amendment, PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 
 use super::app::Run;
-use super::client_pane::{param_items, pkce_mark};
+use super::client_pane::{amended_param_items, param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
 /// The SERVER side of a stage of a run.
@@ -31,8 +32,44 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         return items;
     }
     let events = run.trace.events_shown_at(stage);
-    for event in &events {
-        items.extend(event_items(event, flow, seconds_left));
+    // A replayed request repeats what the server received and checked for
+    // the first one: said in one line each, rather than listed again.
+    let earlier: Vec<&ServerEvent> = run
+        .trace
+        .token_step()
+        .into_iter()
+        .flat_map(|s| s.server_events.iter())
+        .collect();
+    for (i, event) in events.iter().enumerate() {
+        let repeated = earlier[..]
+            .iter()
+            .chain(&events[..i])
+            .any(|e| e == event && !std::ptr::eq(*e, *event));
+        match event {
+            ServerEvent::Received { method, path, .. } if repeated => items.push(Item::Heading(
+                format!("← received {method} {path} again: the very same parameters"),
+            )),
+            ServerEvent::PkceChecked(check) if repeated => items.push(Item::note(
+                format!(
+                    "checks PKCE again: the same values, {}",
+                    if check.verdict == PkceVerdict::Match {
+                        "✓ computed = stored"
+                    } else {
+                        "✗ computed ≠ stored"
+                    }
+                ),
+                Tone::Normal,
+            )),
+            ServerEvent::Received {
+                method,
+                path,
+                params,
+            } if !params.is_empty() => {
+                items.push(Item::Heading(format!("← received {method} {path}")));
+                items.extend(amended_param_items(params, amendments_of(run, event), flow));
+            }
+            _ => items.extend(event_items(event, flow, seconds_left)),
+        }
     }
     let checked = events
         .iter()
@@ -48,6 +85,17 @@ pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u6
         items.push(Item::note("(no event reported at this stage)", Tone::Dim));
     }
     items
+}
+
+/// The learner's amendments of the request an event of the run is about
+/// (the step that holds this very event).
+fn amendments_of<'a>(run: &'a Run, event: &ServerEvent) -> &'a [Amendment] {
+    run.trace
+        .stages
+        .iter()
+        .flat_map(|s| s.steps.iter())
+        .find(|s| s.server_events.iter().any(|e| std::ptr::eq(e, event)))
+        .map_or(&[], |s| s.amendments.as_slice())
 }
 
 /// The client the server reports it registered (its own event, not the
@@ -108,7 +156,7 @@ pub fn event_items(event: &ServerEvent, flow: Flow, seconds_left: Option<u64>) -
                 &stored.redirect_uri,
             ));
             let expiry = match seconds_left {
-                Some(0) => "expired".to_owned(),
+                Some(0) => "expired: R runs the flow again".to_owned(),
                 Some(left) => format!(
                     "{} left of {}",
                     clock_text(left),

@@ -14,7 +14,9 @@ use super::rows::word_wrap;
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
-        Mode::Stepping => format!("{} · {}", app.stage.number(), app.stage.title(app.flow)),
+        Mode::Stepping | Mode::Wire => {
+            format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
+        }
         Mode::Contrast => format!(
             "{} · the same stage of both flows, both run for real · + only this side has it · − missing here",
             app.stage.number()
@@ -34,7 +36,7 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let flow = match app.mode {
-        Mode::Stepping => app.flow.label().to_owned(),
+        Mode::Stepping | Mode::Wire => app.flow.label().to_owned(),
         Mode::Contrast => format!("{} vs {}", Flow::Plain.label(), Flow::Pkce.label()),
         Mode::AttackLab => "attack lab".to_owned(),
     };
@@ -65,6 +67,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             format!(" run #{}", app.generation + 1),
             theme.dim,
         ));
+    }
+    let used: usize = left.iter().map(|s| s.width()).sum();
+    let room = usize::from(area.width).saturating_sub(used + 1);
+    if let Some(banner) = super::bench::banner(app, room) {
+        left.push(Span::styled(format!(" {banner}"), theme.missing));
     }
     let bar_area = Rect {
         height: area.height.min(1),

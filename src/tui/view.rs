@@ -13,17 +13,23 @@ use ratatui::widgets::{Block, Widget};
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, Mode, RunKey};
-use super::client_pane::{client_items, pending};
+use super::client_pane::{client_items, fold_unamended, pending};
 use super::pane::Pane;
 use super::rows::Item;
 use super::scroll::Extent;
 use super::server_pane::server_items;
-use super::{attack_lab, contrast, footer, help, lesson, sequence, stage_bar, too_small};
+use super::{
+    attack_lab, contrast, editor, footer, help, lesson, sequence, stage_bar, status_line,
+    too_small, wire_view,
+};
 
 /// Where each part of the screen goes, and what the panes list.
 struct Screen {
     bar: Rect,
     footer: Rect,
+    /// The main area, between the bar and the footer (the editor opens over
+    /// it).
+    main: Rect,
     body: Body,
 }
 
@@ -45,6 +51,9 @@ enum Body {
         columns: [(String, Vec<Item>); 2],
         lesson: Option<Rect>,
     },
+    /// The wire view over the whole main area (the part the scroll keys
+    /// move).
+    Wire(Rect),
 }
 
 impl Screen {
@@ -55,14 +64,20 @@ impl Screen {
         }
         let title_height =
             u16::try_from(stage_bar::title_lines(app, area.width).len()).unwrap_or(1);
+        let footer_height = app
+            .status
+            .as_deref()
+            .map_or(1, |s| status_line::height(s, area.width));
         let [bar, body, footer] = Layout::vertical([
             Constraint::Length(1 + title_height.min(2)),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(footer_height),
         ])
         .areas(area);
+        let main = body;
         let body = match app.mode {
             Mode::Stepping => stepping(app, body),
+            Mode::Wire => Body::Wire(body),
             Mode::Contrast => {
                 let [left, _] = halves(body);
                 with_lesson(app, body, contrast::columns(app, left.width))
@@ -72,7 +87,12 @@ impl Screen {
                 with_lesson(app, body, [column(Flow::Plain), column(Flow::Pkce)])
             }
         };
-        Some(Self { bar, footer, body })
+        Some(Self {
+            bar,
+            footer,
+            main,
+            body,
+        })
     }
 }
 
@@ -84,7 +104,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     stage_bar::render(app, screen.bar, buf);
-    footer::render(app, screen.footer, buf);
+    match &app.status {
+        Some(status) => status_line::render(status, &app.theme, screen.footer, buf),
+        None => footer::render(app, screen.footer, buf),
+    }
     let theme = &app.theme;
     match screen.body {
         Body::Stepping {
@@ -133,6 +156,10 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
                 lesson::render(app, lesson, buf);
             }
         }
+        Body::Wire(area) => wire_view::render(app, area, buf),
+    }
+    if let Some(editor) = &app.editor {
+        editor::view::render(editor, screen.main, buf, &app.theme);
     }
     if app.help {
         help::render(app, area, buf);
@@ -157,6 +184,7 @@ pub fn scroll_extent(app: &App, area: Rect) -> Extent {
             .map(|((_, items), area)| Pane::extent(items, area, &app.theme))
             .chain(lesson.map(|area| lesson::extent(app, area)))
             .fold(Extent::default(), Extent::and),
+        Body::Wire(area) => wire_view::extent(app, area),
     }
 }
 
@@ -205,12 +233,16 @@ fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
     let key = RunKey::honest(app.flow);
     let run = app.run(key);
     match run.and_then(|r| r.stage(app.stage).map(|rec| (r, rec))) {
+        Some((run, _)) if !run.stage(app.stage).is_some_and(|r| r.reached) => {
+            let items = not_reached_items(run, app.stage);
+            (items.clone(), items)
+        }
         Some((run, record)) => {
             let left = (app.stage == Stage::CodeIssued)
                 .then(|| app.code_seconds_left(key))
                 .flatten();
             (
-                client_items(record),
+                client_items(&run.trace, record),
                 server_items(run, app.flow, app.stage, left),
             )
         }
@@ -218,20 +250,17 @@ fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
     }
 }
 
-/// The stepping screen: the panes as tall as they want (within what leaves
-/// the lesson room), the strip, and the lesson.
-fn stepping(app: &App, body: Rect) -> Body {
-    let (client, server) = pane_items(app);
-    let strip = sequence::height(body.height);
-    // Halves, unless the panes do not fit: then split the width where the
-    // taller pane gets more room (within 40–60 %).
+/// Where to split the width between the panes, and the height they want:
+/// halves, unless the panes do not fit; then where the taller pane gets
+/// more room (within 40–60 %).
+fn split_panes(app: &App, body: Rect, strip: u16, client: &[Item], server: &[Item]) -> (u16, u16) {
     let room = body.height.saturating_sub(strip + 4);
-    let (half, want) = [50u16, 45, 55, 40, 60]
+    [50u16, 45, 55, 40, 60]
         .into_iter()
         .map(|percent| {
             let left = body.width * percent / 100;
-            let want = Pane::wanted_height(&client, left, &app.theme).max(Pane::wanted_height(
-                &server,
+            let want = Pane::wanted_height(client, left, &app.theme).max(Pane::wanted_height(
+                server,
                 body.width - left,
                 &app.theme,
             ));
@@ -239,8 +268,33 @@ fn stepping(app: &App, body: Rect) -> Body {
         })
         .enumerate()
         .min_by_key(|&(i, (_, want))| if i == 0 && want <= room { 0 } else { want })
-        .map_or((body.width / 2, 3), |(_, split)| split);
+        .map_or((body.width / 2, 3), |(_, split)| split)
+}
+
+/// A stage the flow did not reach, said in words on both sides.
+pub fn not_reached_items(run: &super::app::Run, stage: Stage) -> Vec<Item> {
+    let why = super::bench::not_reached(run, stage).unwrap_or_default();
+    vec![
+        Item::note(format!("✗ {why}"), super::rows::Tone::Bad),
+        Item::note("R replays the flow untouched", super::rows::Tone::Dim),
+    ]
+}
+
+/// The stepping screen: the panes as tall as they want (within what leaves
+/// the lesson room), the strip, and the lesson.
+fn stepping(app: &App, body: Rect) -> Body {
+    let (mut client, mut server) = pane_items(app);
+    let strip = sequence::height(body.height);
     let min_lesson = if body.height >= 24 { 8 } else { 4 };
+    let mut split = split_panes(app, body, strip, &client, &server);
+    // An amended request that does not fit folds the parameters sent as
+    // planned, so that what was amended and the answer stay in view.
+    if split.1 > body.height.saturating_sub(strip + min_lesson) {
+        client = fold_unamended(client);
+        server = fold_unamended(server);
+        split = split_panes(app, body, strip, &client, &server);
+    }
+    let (half, want) = split;
     let panes_height = want
         .min(body.height.saturating_sub(strip + min_lesson))
         .max(3);

@@ -23,6 +23,8 @@ pub fn app(flow: Flow, stage: Stage, theme: ThemeName) -> App {
         flow,
         stage,
         seed: Some(7),
+        port: None,
+        edits: Vec::new(),
         theme,
         notes: false,
         lessons: Arc::new(LessonSet::builtin()),

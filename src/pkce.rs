@@ -30,17 +30,20 @@ pub const S256_CHALLENGE_LEN: usize = 43;
 pub enum SyntaxError {
     /// Fewer than 43 characters (RFC 7636 §4.1: `43*128unreserved`).
     #[error(
-        "{what} is {len} characters long; RFC 7636 §4.1 requires at least {MIN_LEN} (43*128unreserved)"
+        "{what} is {len} characters long; RFC 7636 §{} requires at least {MIN_LEN} (43*128unreserved)",
+        grammar_section(.what)
     )]
     TooShort { what: &'static str, len: usize },
     /// More than 128 characters (RFC 7636 §4.1: `43*128unreserved`).
     #[error(
-        "{what} is {len} characters long; RFC 7636 §4.1 allows at most {MAX_LEN} (43*128unreserved)"
+        "{what} is {len} characters long; RFC 7636 §{} allows at most {MAX_LEN} (43*128unreserved)",
+        grammar_section(.what)
     )]
     TooLong { what: &'static str, len: usize },
     /// A character outside `unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~"`.
     #[error(
-        "{what} has {found:?} at position {position}; RFC 7636 §4.1 allows only A-Z a-z 0-9 - . _ ~ (unreserved)"
+        "{what} has {found:?} at position {position}; RFC 7636 §{} allows only A-Z a-z 0-9 - . _ ~ (unreserved)",
+        grammar_section(.what)
     )]
     InvalidCharacter {
         what: &'static str,
@@ -53,6 +56,16 @@ pub enum SyntaxError {
         "an S256 code_challenge is exactly {S256_CHALLENGE_LEN} characters (base64url of a SHA-256 digest, no padding, RFC 7636 §4.2); this one has {len}"
     )]
     NotS256Length { len: usize },
+}
+
+/// Where RFC 7636 gives the grammar of `what`: §4.1 for `code_verifier`,
+/// §4.2 for `code_challenge`.
+fn grammar_section(what: &str) -> &'static str {
+    if what == "code_challenge" {
+        "4.2"
+    } else {
+        "4.1"
+    }
 }
 
 /// Checks the shared grammar of verifiers and challenges:

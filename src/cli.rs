@@ -50,6 +50,10 @@ pub enum Command {
     /// Show your saved progress: screens seen, checkpoints answered and
     /// missed, where the tour resumes.
     Progress(ProgressArgs),
+    /// The presenter's view for a second terminal: follows a tour started
+    /// with --publish-notes on this machine (its screen, the instructor
+    /// notes, the next screen).
+    Notes,
 }
 
 /// Options of `progress`.

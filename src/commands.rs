@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
             command: LessonsCommand::Check { dir },
         } => return lessons_check(&dir),
         Command::Render(args) => render(args),
+        Command::Notes => notes(),
         Command::Progress(args) => return progress(&args),
     };
     match outcome {
@@ -286,7 +287,7 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         )
         .await
         .context("cannot start the server")?;
-        let stop = shutdown_signal().context("cannot listen for SIGINT and SIGTERM")?;
+        let stop = crate::shutdown::signal().context("cannot listen for SIGINT and SIGTERM")?;
         let issuer = handle.issuer().to_owned();
         let addr = handle.addr();
         if issuer == format!("http://{addr}") {
@@ -381,23 +382,12 @@ fn print_requests(lines: &std::sync::mpsc::Receiver<server::RequestLine>) {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
-/// called, not when it is first polled, so a signal that arrives right after
-/// the server announces itself still ends it cleanly.
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    #[cfg(unix)]
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-    #[cfg(unix)]
-    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
-    Ok(async move {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = terminate.recv() => {}
-            _ = interrupt.recv() => {}
-        }
-        #[cfg(not(unix))]
-        let _ = tokio::signal::ctrl_c().await;
-    })
+fn notes() -> Result<(), Outcome> {
+    let path = crate::presenter::socket_path().ok_or_else(|| {
+        Refused("no runtime or state directory for this user (is HOME set?)".into())
+    })?;
+    runtime()?.block_on(crate::presenter::run_notes(&path))?;
+    Ok(())
 }
 
 fn challenge(verifier: &str) -> ExitCode {

@@ -20,6 +20,7 @@ use crate::flow::{
     StepRecord, Trace,
 };
 use crate::lessons::LessonSet;
+use crate::record::ExternalRequest;
 
 use super::ThemeName;
 use super::bench::{self, Bench};
@@ -118,6 +119,9 @@ pub enum RunEvent {
     Stage(StageRecord),
     /// The attack was played.
     Attack(AttackRecord),
+    /// A request the tutorial did not send reached the run's server (or
+    /// what the server did with it has grown): the live view.
+    External(ExternalRequest),
     /// The run could not go on.
     Failed(String),
 }
@@ -487,6 +491,17 @@ impl App {
             }
             RunEvent::Planned(plan) => run.next_plan = plan,
             RunEvent::Attack(record) => run.trace.attack = Some(record),
+            RunEvent::External(request) => {
+                match run
+                    .trace
+                    .external
+                    .iter_mut()
+                    .find(|known| known.request == request.request)
+                {
+                    Some(known) => *known = request,
+                    None => run.trace.record_external(request),
+                }
+            }
             RunEvent::Failed(error) => run.failed = Some(error),
         }
         true

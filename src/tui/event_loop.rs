@@ -108,26 +108,41 @@ async fn drive(
         return;
     }
     let mut done = 0u8;
+    let mut finished = false;
     loop {
-        if wanted.wait_for(|&t| t > done).await.is_err() {
-            return;
-        }
-        let event = match engine.step().await {
-            Ok(Some(step)) => {
-                if let Step::Stage(record) = &step {
-                    done = record.stage.number();
-                    tracing::debug!(?run, stage = done, "stage recorded");
+        // The server stays up once the run is done, for as long as the
+        // screen shows the run: the audience's requests keep arriving.
+        let event = tokio::select! {
+            more = async { wanted.wait_for(|&t| t > done).await.is_ok() }, if !finished => {
+                if !more {
+                    return;
                 }
-                RunEvent::from(step)
+                match engine.step().await {
+                    Ok(Some(step)) => {
+                        if let Step::Stage(record) = &step {
+                            done = record.stage.number();
+                            tracing::debug!(?run, stage = done, "stage recorded");
+                        }
+                        RunEvent::from(step)
+                    }
+                    Ok(None) => {
+                        finished = true;
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::warn!(?run, %error, "flow failed");
+                        send(RunEvent::Failed(error.to_string())).await;
+                        return;
+                    }
+                }
             }
-            Ok(None) => return,
-            Err(error) => {
-                tracing::warn!(?run, %error, "flow failed");
-                send(RunEvent::Failed(error.to_string())).await;
-                return;
-            }
+            external = engine.next_external() => match external {
+                Some(request) => RunEvent::External(request),
+                None => return,
+            },
         };
-        if !send(event).await || !send(RunEvent::planned(&mut engine)).await {
+        let external = matches!(event, RunEvent::External(_));
+        if !send(event).await || (!external && !send(RunEvent::planned(&mut engine)).await) {
             return;
         }
     }

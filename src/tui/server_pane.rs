@@ -12,8 +12,66 @@ use super::app::Run;
 use super::client_pane::{amended_param_items, param_items, pkce_mark};
 use super::rows::{Item, Mark, Tone};
 
-/// The SERVER side of a stage of a run.
+/// The SERVER side of a stage of a run, under the live strip of requests
+/// the tutorial did not send.
 pub fn server_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
+    let mut items = live_items(run);
+    items.extend(stage_items(run, flow, stage, seconds_left));
+    items
+}
+
+/// The live strip: the latest request from outside (curl from the
+/// audience), what the server read and answered, and how many came. Two
+/// rows at most, so the stage's own content stays in view.
+fn live_items(run: &Run) -> Vec<Item> {
+    let Some(latest) = run.trace.external.last() else {
+        return Vec::new();
+    };
+    let line = latest.head.as_ref().map_or_else(
+        || "a request".to_owned(),
+        |h| format!("{} {}", h.method, path_of(&h.target)),
+    );
+    let answer = latest
+        .status
+        .map_or_else(|| "…".to_owned(), |status| status.to_string());
+    let refused = latest.events.iter().find_map(|e| match e {
+        ServerEvent::Refused { error, .. } => Some(error.as_str()),
+        _ => None,
+    });
+    let read: Vec<&str> = latest
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            ServerEvent::Received { params, .. } => Some(params),
+            _ => None,
+        })
+        .flatten()
+        .map(|p| p.name.as_str())
+        .collect();
+    let count = run.trace.external.len();
+    let mut items = vec![Item::note(
+        format!(
+            "● external #{count}: {line} → {answer}{}",
+            refused.map(|e| format!(" {e}")).unwrap_or_default()
+        ),
+        Tone::Dim,
+    )];
+    if !read.is_empty() {
+        items.push(Item::note(
+            format!("  read: {}", read.join(", ")),
+            Tone::Dim,
+        ));
+    }
+    items
+}
+
+/// The path of an origin-form target, without its query.
+fn path_of(target: &str) -> &str {
+    target.split('?').next().unwrap_or(target)
+}
+
+/// The SERVER side of a stage of a run.
+fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -> Vec<Item> {
     if run.stage(stage).is_none() {
         return super::client_pane::pending(Some(run));
     }

@@ -26,7 +26,7 @@ async fn an_outside_request_shows_in_the_live_strip_and_in_no_stage() {
     });
     let key = RunKey::honest(Flow::Pkce);
     let mut engine = Engine::start(scenario).await.unwrap();
-    let mut feed = |app: &mut App, event| {
+    let feed = |app: &mut App, event| {
         app.handle_msg(Msg {
             generation: 0,
             run: key,

@@ -192,6 +192,35 @@ impl Lesson {
     /// value is absent: the stage has not run, the flow differs, or the run
     /// did not produce it.
     pub fn fill(&self, trace: &Trace, stage: Option<Stage>) -> Result<String, LessonError> {
+        self.fill_with(trace, stage, |which, line, why| {
+            Err(LessonError::new(
+                &self.file,
+                line,
+                format!("`{{{{{}}}}}` has no value: {why}", which.name()),
+            ))
+        })
+    }
+
+    /// The body filled as [`Lesson::fill`] does, for a screen: a value the
+    /// run did not record (a request was refused before it existed, a code
+    /// expired) reads `(not in this run)` instead of failing the lesson.
+    /// Only a lesson of another flow, or a malformed one, is an error.
+    pub fn fill_for_screen(
+        &self,
+        trace: &Trace,
+        stage: Option<Stage>,
+    ) -> Result<String, LessonError> {
+        self.fill_with(trace, stage, |_, _, _| Ok(NOT_IN_THIS_RUN.to_owned()))
+    }
+
+    /// Fills the body, asking `missing` what to write for a placeholder
+    /// without a value (given the placeholder, its line and why).
+    fn fill_with(
+        &self,
+        trace: &Trace,
+        stage: Option<Stage>,
+        missing: impl Fn(Placeholder, usize, String) -> Result<String, LessonError>,
+    ) -> Result<String, LessonError> {
         if !self.flow.covers(trace.flow) {
             return Err(LessonError::new(
                 &self.file,
@@ -215,13 +244,10 @@ impl Lesson {
             match token {
                 placeholder::Token::Text(text) => out.push_str(text),
                 placeholder::Token::Placeholder { which, line, .. } => {
-                    let value = which.value(&ctx).map_err(|why| {
-                        LessonError::new(
-                            &self.file,
-                            line,
-                            format!("`{{{{{}}}}}` has no value: {why}", which.name()),
-                        )
-                    })?;
+                    let value = match which.value(&ctx) {
+                        Ok(value) => value,
+                        Err(why) => missing(which, line, why)?,
+                    };
                     out.push_str(&value);
                 }
                 placeholder::Token::Unclosed { line }
@@ -237,6 +263,9 @@ impl Lesson {
         Ok(out)
     }
 }
+
+/// What a screen shows for a value the run did not record.
+pub const NOT_IN_THIS_RUN: &str = "(not in this run)";
 
 /// A complete, valid set of lessons, with its checkpoints.
 #[derive(Debug, Clone)]

@@ -163,7 +163,7 @@ impl Stage {
             }
             (Flow::Plain, Stage::Verifier) => "No code_verifier: the client keeps no secret",
             (Flow::Plain, Stage::Challenge) => {
-                "No code_challenge: nothing ties the code to this client instance"
+                "No code_challenge: nothing ties the code to this one flow"
             }
             (Flow::Plain, Stage::AuthorizationRequest) => {
                 "The authorization request carries no challenge"

@@ -68,7 +68,7 @@ pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
                 value(&mut items, "method", "method", &c.code_challenge_method);
             } else {
                 items.push(Item::note(
-                    "no code_challenge: nothing will tie the code to this client",
+                    "no code_challenge: the code will be bound to the client and redirect URI, not to this one flow",
                     Tone::Dim,
                 ));
             }

@@ -13,7 +13,7 @@ use crate::cli::{
     Cli, Command, Format, LessonsCommand, ProgressArgs, RenderArgs, ServeArgs, TourArgs,
     TranscriptArgs,
 };
-use crate::flow::{Flow, Scenario, Stage, run as run_flow};
+use crate::flow::{Flow, Scenario, run as run_flow};
 use crate::lessons::{LessonSet, Screen, check_dir};
 use crate::linear::{self, LinearOptions};
 use crate::pkce::{CodeVerifier, derive_s256};
@@ -134,7 +134,7 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
     init_log(args.log.as_deref())?;
     let options = TourOptions {
         flow: args.flow,
-        stage: args.stage.unwrap_or(Stage::Verifier),
+        stage: args.stage,
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),

@@ -135,7 +135,7 @@ impl<'a> Summary<'a> {
     }
 
     /// "the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; …".
-    fn seen_text(&self) -> String {
+    pub fn seen_text(&self) -> String {
         if self.seen.is_empty() {
             return "nothing yet".to_owned();
         }

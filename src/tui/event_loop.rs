@@ -21,6 +21,7 @@ use crate::flow::{Engine, Scenario, Step};
 
 use super::app::{App, Msg, RunEvent, RunKey};
 use super::keymap::key_action;
+use super::persist::Saver;
 use super::view;
 
 struct Task {
@@ -135,8 +136,14 @@ async fn drive(
 
 /// Runs the app on the terminal until it quits or a signal ends it. The flow
 /// tasks are spawned on the runtime and report back through the channel, so
-/// the loop never waits on the network.
-pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+/// the loop never waits on the network. The learner's progress is saved
+/// whenever it changed (a screen reached, a checkpoint answered), before
+/// the next draw and before quitting.
+pub async fn run_app(
+    terminal: &mut DefaultTerminal,
+    mut app: App,
+    mut saver: Saver,
+) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let mut tasks = Tasks::default();
     let mut events = EventStream::new();
@@ -148,6 +155,7 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
     let mut dirty = true;
     let result = loop {
         tasks.reconcile(&app, &tx);
+        dirty |= saver.sync(&mut app);
         if app.quit {
             break Ok(());
         }

@@ -127,11 +127,16 @@ pub struct RenderOptions {
 /// and saved as it changes ([`start`], [`Saver`]).
 pub async fn run(options: TourOptions) -> anyhow::Result<()> {
     let (store, located) = crate::progress::Store::locate();
-    let (mut app, saver) = start(options, store, located);
+    let (mut app, mut saver) = start(options, store, located);
     app.clock = std::time::Instant::now();
     let mut terminal = ratatui::init();
-    let result = event_loop::run_app(&mut terminal, app, saver).await;
+    let result = event_loop::run_app(&mut terminal, &mut app, &mut saver).await;
     ratatui::restore();
+    if result.is_ok()
+        && let Some(farewell) = saver.farewell(&app)
+    {
+        println!("{farewell}");
+    }
     result
 }
 

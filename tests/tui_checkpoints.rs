@@ -126,7 +126,7 @@ async fn right_asks_after_the_reveal_then_predicts_before_the_request_goes() {
         vec![(RunKey::honest(Flow::Pkce), 3)],
         "stage 4's request has not gone"
     );
-    assert!(screen_text(&app, 80, 24).contains("Predict · before the request goes"));
+    assert!(screen_text(&app, 80, 24).contains("Predict · before stage 4 goes"));
     for (w, h) in SIZES {
         snapshot("prediction_question_stage4", &app, (w, h));
     }
@@ -238,7 +238,8 @@ async fn right_after_stage_6_opens_the_summary() {
     press(&mut app, KeyCode::Right);
     assert!(app.summary, "the summary follows stage 6");
     assert!(app.learner.progress.has_seen("summary"));
-    let screen = screen_text(&app, 120, 40);
+    // Citations are held together by non-breaking spaces.
+    let screen = screen_text(&app, 120, 40).replace('\u{a0}', " ");
     assert!(
         screen.contains("Missed, and where to look again"),
         "{screen}"

@@ -113,6 +113,9 @@ fn handle_open(app: &mut App, open: Open, action: Action) -> bool {
         (Action::Close, None) => {
             app.learner.skip(&open.id);
             close(app, open.then);
+            if app.status.is_none() {
+                app.status = Some("question skipped: it comes back in your next tour".into());
+            }
         }
         (Action::Next | Action::Close, Some(_)) => close(app, open.then),
         (Action::Quit | Action::Scroll(_), _) => {

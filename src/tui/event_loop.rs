@@ -141,8 +141,8 @@ async fn drive(
 /// the next draw and before quitting.
 pub async fn run_app(
     terminal: &mut DefaultTerminal,
-    mut app: App,
-    mut saver: Saver,
+    app: &mut App,
+    saver: &mut Saver,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let mut tasks = Tasks::default();
@@ -154,8 +154,8 @@ pub async fn run_app(
     app.resize(size.width, size.height);
     let mut dirty = true;
     let result = loop {
-        tasks.reconcile(&app, &tx);
-        dirty |= saver.sync(&mut app);
+        tasks.reconcile(app, &tx);
+        dirty |= saver.sync(app);
         if app.quit {
             break Ok(());
         }
@@ -163,7 +163,7 @@ pub async fn run_app(
             app.clock = Instant::now();
             if let Err(error) = terminal.draw(|frame| {
                 let area = frame.area();
-                view::draw(&app, area, frame.buffer_mut());
+                view::draw(app, area, frame.buffer_mut());
             }) {
                 break Err(error.into());
             }
@@ -173,7 +173,7 @@ pub async fn run_app(
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {
-                    if let Some(action) = key_action(&app, key) {
+                    if let Some(action) = key_action(app, key) {
                         tracing::debug!(?action, "key");
                         app.update(action);
                         dirty = true;

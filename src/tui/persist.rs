@@ -44,7 +44,7 @@ pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -
     app.status = match (warning, resumed) {
         (Some(warning), _) => Some(warn(&warning)),
         (None, Some(stage)) => Some(format!(
-            "Resuming at stage {}, where you stopped last time · --stage 1 starts at the beginning · `pkce-tutor progress --reset` forgets it",
+            "Resuming at stage {}, where you stopped last time · --stage 1 starts at the beginning · pkce-tutor progress --reset forgets it",
             stage.number()
         )),
         (None, None) => None,
@@ -88,5 +88,23 @@ impl Saver {
     /// The progress file, if there is one.
     pub fn path(&self) -> Option<&std::path::Path> {
         self.store.path()
+    }
+
+    /// The line printed once the tour has ended and the terminal is back:
+    /// where the progress is and where the next tour resumes (nothing when
+    /// it could not be saved: the status line said why).
+    pub fn farewell(&self, app: &App) -> Option<String> {
+        let path = self
+            .store
+            .path()
+            .filter(|_| app.learner.file_warning.is_none())?;
+        let resume = match resume_stage(&app.learner.progress, app.flow) {
+            Some(stage) => format!(" The next tour resumes at stage {}.", stage.number()),
+            None => String::new(),
+        };
+        Some(format!(
+            "Your progress is saved in {}; `pkce-tutor progress` shows it.{resume}",
+            path.display()
+        ))
     }
 }

@@ -14,11 +14,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
-use crate::lessons::{Screen, plain_text};
+use crate::lessons::Screen;
 use crate::summary::Summary;
 
 use super::app::{Action, App, Mode, RunKey};
-use super::markdown;
+use super::markdown::{self, MarkdownStyles};
 use super::rows::wrap_styled;
 use super::scroll::Extent;
 use super::theme::Theme;
@@ -100,11 +100,11 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         out.blank();
         out.heading("Missed, and where to look again");
         for (checkpoint, chosen) in &summary.missed {
-            out.item("✗ ", theme.bad, plain_text(&checkpoint.question));
+            out.item("✗ ", theme.bad, &checkpoint.question);
             out.indented(format!(
                 "You chose {chosen}; the answer is {}: {}.",
                 checkpoint.right,
-                plain_text(checkpoint.option(checkpoint.right).unwrap_or_default())
+                checkpoint.option(checkpoint.right).unwrap_or_default()
             ));
             out.indented(format!(
                 "Revisit {}{}; read {}.",
@@ -118,7 +118,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         out.blank();
         out.heading("Right");
         for checkpoint in &summary.right {
-            out.item("✓ ", theme.good, plain_text(&checkpoint.question));
+            out.item("✓ ", theme.good, &checkpoint.question);
         }
     }
     let sections = summary.read_next();
@@ -171,7 +171,9 @@ fn key_to(app: &App, screen: Screen) -> String {
     }
 }
 
-/// Lines being written for a width.
+/// Lines being written for a width. Text is inline Markdown (questions and
+/// options are written in it), so that code and citations look as in the
+/// lessons.
 struct Lines<'t> {
     lines: Vec<Line<'static>>,
     width: usize,
@@ -179,13 +181,22 @@ struct Lines<'t> {
 }
 
 impl Lines<'_> {
+    /// `text` as a line in `style`.
+    fn line(&self, text: &str, style: Style) -> Line<'static> {
+        let styles = MarkdownStyles {
+            text: self.theme.base.patch(style),
+            ..self.theme.markdown_styles()
+        };
+        markdown::inline_text(text, &styles)
+    }
+
     fn heading(&mut self, text: &str) {
         self.text(text.to_owned(), self.theme.heading);
     }
 
     fn text(&mut self, text: String, style: Style) {
-        self.lines
-            .extend(wrap_styled(&Line::styled(text, style), self.width));
+        let line = self.line(&text, style);
+        self.lines.extend(wrap_styled(&line, self.width));
     }
 
     fn blank(&mut self) {
@@ -193,8 +204,9 @@ impl Lines<'_> {
     }
 
     /// A marked item: the marker, then the text wrapped under itself.
-    fn item(&mut self, marker: &'static str, style: Style, text: String) {
-        let body = wrap_styled(&Line::styled(text, self.theme.value), self.width - 2);
+    fn item(&mut self, marker: &'static str, style: Style, text: &str) {
+        let line = self.line(text, self.theme.value);
+        let body = wrap_styled(&line, self.width - 2);
         for (i, line) in body.into_iter().enumerate() {
             let lead = if i == 0 {
                 Span::styled(marker, style)
@@ -209,7 +221,8 @@ impl Lines<'_> {
 
     /// A line under an item, indented as its text.
     fn indented(&mut self, text: String) {
-        let body = wrap_styled(&Line::styled(text, self.theme.dim), self.width - 2);
+        let line = self.line(&text, self.theme.dim);
+        let body = wrap_styled(&line, self.width - 2);
         for line in body {
             let mut spans = vec![Span::raw("  ")];
             spans.extend(line.spans);

@@ -11,16 +11,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Padding, Paragraph, Widget};
 
-use crate::lessons::{Checkpoint, Letter, When};
+use crate::lessons::{Checkpoint, Letter, PredictedRun, Screen, When};
 use crate::record::Outcome;
 
 use super::super::app::{App, RunKey};
-use super::super::markdown;
+use super::super::markdown::{self, MarkdownStyles};
 use super::super::rows::wrap_styled;
 use super::super::scroll::Extent;
 use super::super::theme::Theme;
 use super::{Open, letters};
-use crate::lessons::PredictedRun;
 
 /// Where a prediction's real answer stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,28 +68,37 @@ fn reveal(app: &App, checkpoint: &Checkpoint) -> Reveal {
     }
 }
 
+/// The overlay's title: what kind of question, and when it is asked.
+fn title(checkpoint: &Checkpoint, screen: Screen) -> String {
+    if checkpoint.when == When::After {
+        return " Checkpoint · about what you just saw ".to_owned();
+    }
+    match screen {
+        Screen::Stage(_, stage) => format!(" Predict · before stage {} goes ", stage.number()),
+        Screen::Experiment(..) => " Predict · before the experiment is sent ".to_owned(),
+        Screen::Attack(..) => " Predict · before the attack is played ".to_owned(),
+        Screen::Intro | Screen::Summary => " Predict ".to_owned(),
+    }
+}
+
 /// The overlay's title, its lines for an inner width, and its key line.
 fn content(app: &App, open: &Open, width: usize) -> (String, Vec<Line<'static>>, String) {
     let theme = &app.theme;
     let Some(checkpoint) = app.lessons.checkpoints().by_id(&open.id) else {
         return (String::new(), Vec::new(), String::new());
     };
-    let prediction = checkpoint.when == When::Before;
-    let title = if prediction {
-        " Predict · before the request goes "
-    } else {
-        " Checkpoint · about what you just saw "
-    };
-    let mut lines = Vec::new();
-    lines.extend(inline(&checkpoint.question, theme, width));
+    let title = title(checkpoint, open.screen);
+    let said = |text: &str, style: Style| wrap_styled(&inline(text, style, theme), width);
+    let mut lines = said(&checkpoint.question, theme.value);
     lines.push(Line::default());
     let Some(feedback) = open.feedback else {
         for (letter, text) in &checkpoint.options {
             lines.extend(option(*letter, text, Mark::None, theme, width));
         }
         let keys = format!(" {}: answer · Esc: skip ", letters(checkpoint));
-        return (title.to_owned(), lines, keys);
+        return (title, lines, keys);
     };
+    let keys = " Enter or →: continue ".to_owned();
     let reveal = reveal(app, checkpoint);
     let judged = reveal != Reveal::Waiting;
     for (letter, text) in &checkpoint.options {
@@ -103,35 +111,27 @@ fn content(app: &App, open: &Open, width: usize) -> (String, Vec<Line<'static>>,
         lines.extend(option(*letter, text, mark, theme, width));
     }
     lines.push(Line::default());
-    let said = |text: String, style: Style| wrap_styled(&Line::styled(text, style), width);
     match &reveal {
         Reveal::Waiting => {
-            lines.extend(said(
-                "Waiting for the real server's answer…".into(),
-                theme.dim,
-            ));
-            return (title.to_owned(), lines, " Enter or →: continue ".into());
+            lines.extend(said("Waiting for the real server's answer…", theme.dim));
+            return (title, lines, keys);
         }
         Reveal::Answered(outcome) => {
             let mut answered = vec![Span::styled("The real server answered: ", theme.label)];
-            answered.extend(
-                inline(&format!("{}.", outcome.describe()), theme, usize::MAX)
-                    .into_iter()
-                    .flat_map(|l| l.spans),
-            );
+            answered.extend(inline(&format!("{}.", outcome.describe()), theme.value, theme).spans);
             lines.extend(wrap_styled(&Line::from(answered), width));
         }
         Reveal::Unreached => lines.extend(said(
-            "This run stopped before that request was answered.".into(),
+            "This run stopped before that request was answered.",
             theme.dim,
         )),
         Reveal::None => {}
     }
     lines.extend(if feedback.correct {
-        said("✓ Right.".into(), theme.good)
+        said("✓ Right.", theme.good)
     } else {
         said(
-            format!(
+            &format!(
                 "✗ Not quite: you chose {}, the answer is {}.",
                 feedback.chosen, feedback.right
             ),
@@ -143,10 +143,10 @@ fn content(app: &App, open: &Open, width: usize) -> (String, Vec<Line<'static>>,
     lines.extend(text.lines.iter().flat_map(|l| wrap_styled(l, width)));
     lines.push(Line::default());
     lines.extend(said(
-        format!("Read more: {}.", checkpoint.section),
+        &format!("Read more: {}.", checkpoint.section),
         theme.dim,
     ));
-    (title.to_owned(), lines, " Enter or →: continue ".into())
+    (title, lines, keys)
 }
 
 /// How an option is marked once answered.
@@ -176,16 +176,9 @@ fn option(
         Mark::Right(_) => ("✓ ", theme.good),
         Mark::Wrong => ("✗ ", theme.bad),
     };
-    let mine = match mark {
-        Mark::Chosen | Mark::Right(true) | Mark::Wrong => " ← your answer",
-        Mark::None | Mark::Right(false) => "",
-    };
-    let mut spans: Vec<Span<'static>> = inline(text, theme, usize::MAX)
-        .into_iter()
-        .flat_map(|l| l.spans)
-        .collect();
-    if !mine.is_empty() {
-        spans.push(Span::styled(mine, theme.dim));
+    let mut spans = inline(text, theme.value, theme).spans;
+    if matches!(mark, Mark::Chosen | Mark::Right(true) | Mark::Wrong) {
+        spans.push(Span::styled(" ← your answer", theme.dim));
     }
     let indent = 5;
     let body = wrap_styled(&Line::from(spans), width.saturating_sub(indent).max(1));
@@ -207,16 +200,14 @@ fn option(
         .collect()
 }
 
-/// Inline Markdown (a question, an option), wrapped for `width`.
-fn inline(text: &str, theme: &Theme, width: usize) -> Vec<Line<'static>> {
-    let text = markdown::lesson_text(text, &theme.markdown_styles());
-    if width == usize::MAX {
-        return text.lines;
-    }
-    text.lines
-        .iter()
-        .flat_map(|l| wrap_styled(l, width))
-        .collect()
+/// Inline Markdown (a question, an option, a sentence) in `style`, as one
+/// line: citations stay together when it is wrapped.
+fn inline(text: &str, style: Style, theme: &Theme) -> Line<'static> {
+    let styles = MarkdownStyles {
+        text: theme.base.patch(style),
+        ..theme.markdown_styles()
+    };
+    markdown::inline_text(text, &styles)
 }
 
 /// The overlay's box: as wide as the main area, as tall as its lines need

@@ -126,7 +126,7 @@ async fn right_asks_after_the_reveal_then_predicts_before_the_request_goes() {
         vec![(RunKey::honest(Flow::Pkce), 3)],
         "stage 4's request has not gone"
     );
-    assert!(screen_text(&app, 80, 24).contains("Predict · before stage 4 goes"));
+    assert!(screen_text(&app, 80, 24).contains("Predict · before stage 4's request is sent"));
     for (w, h) in SIZES {
         snapshot("prediction_question_stage4", &app, (w, h));
     }
@@ -269,4 +269,45 @@ async fn right_after_stage_6_opens_the_summary() {
     press(&mut app, KeyCode::Char('3'));
     assert!(!app.summary);
     assert_eq!(app.stage, Stage::AuthorizationRequest);
+}
+
+/// The overlay (asking, answered, waiting for the real answer) and the
+/// summary at every size from 1×1 up: no panic, every line within the width.
+#[tokio::test]
+async fn the_overlay_and_the_summary_fit_every_size() {
+    let mut app = at(Stage::AuthorizationRequest).await;
+    press(&mut app, KeyCode::Right);
+    fits_every_size(&app);
+    press(&mut app, KeyCode::Char('a'));
+    fits_every_size(&app);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('a'));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(open(&app), Some("redirect-carries-a-code"));
+    press(&mut app, KeyCode::Char('a'));
+    fits_every_size(&app);
+    app.resize(80, 24);
+    for _ in 0..5 {
+        app.update(Action::Scroll(pkce_tutor::tui::Scroll::PageDown));
+    }
+    fits_every_size(&app);
+    press(&mut app, KeyCode::Enter);
+    app.update(Action::Jump(Stage::Verification));
+    load(&mut app).await;
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.summary);
+    fits_every_size(&app);
+}
+
+fn fits_every_size(app: &App) {
+    for w in [1, 2, 7, 20, 59, 60, 61, 79, 80, 100, 120, 300] {
+        for h in [1, 3, 17, 18, 19, 24, 30, 40, 100] {
+            let text = screen_text(app, w, h);
+            assert_eq!(text.lines().count(), usize::from(h));
+            for line in text.lines() {
+                assert!(line.chars().count() <= usize::from(w), "{w}x{h}: {line}");
+            }
+        }
+    }
 }

@@ -107,6 +107,12 @@ fn a_tour_saves_as_it_goes_and_the_next_resumes_where_it_stopped() {
         );
         act(&mut app, &mut saver, Action::Quit);
         assert!(app.quit);
+        let farewell = saver.farewell(&app).unwrap_or_default();
+        assert!(
+            farewell.contains("pkce-tutor/progress.json")
+                && farewell.ends_with("The next tour resumes at stage 3."),
+            "{farewell}"
+        );
 
         // Restarted: at stage 3, and the screen says so.
         let (mut app, mut saver) = start(None);
@@ -172,6 +178,8 @@ fn an_unwritable_state_directory_is_a_warning_on_screen_and_the_tour_goes_on() {
         act(&mut app, &mut saver, Action::Next);
         assert_eq!(app.stage, Stage::AuthorizationRequest);
         assert_eq!(app.status, None);
+
+        assert_eq!(saver.farewell(&app), None, "the status line said why");
 
         // The summary says it in full.
         act(&mut app, &mut saver, Action::Jump(Stage::Verification));

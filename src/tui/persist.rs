@@ -8,7 +8,7 @@
 //! A file that cannot be read or written is a warning, never the end of the
 //! tour (`progress::Store` reports each failure once).
 
-use crate::flow::Stage;
+use crate::flow::{Flow, Stage};
 use crate::progress::{Store, Warning};
 use crate::summary::resume_stage;
 
@@ -98,9 +98,15 @@ impl Saver {
             .store
             .path()
             .filter(|_| app.learner.file_warning.is_none())?;
-        let resume = match resume_stage(&app.learner.progress, app.flow) {
-            Some(stage) => format!(" The next tour resumes at stage {}.", stage.number()),
-            None => String::new(),
+        let resume = match (resume_stage(&app.learner.progress, app.flow), app.flow) {
+            (Some(stage), Flow::Pkce) => {
+                format!(" The next tour resumes at stage {}.", stage.number())
+            }
+            (Some(stage), Flow::Plain) => format!(
+                " The next tour with --flow plain resumes at stage {}.",
+                stage.number()
+            ),
+            (None, _) => String::new(),
         };
         Some(format!(
             "Your progress is saved in {}; `pkce-tutor progress` shows it.{resume}",

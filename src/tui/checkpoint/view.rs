@@ -74,7 +74,12 @@ fn title(checkpoint: &Checkpoint, screen: Screen) -> String {
         return " Checkpoint · about what you just saw ".to_owned();
     }
     match screen {
-        Screen::Stage(_, stage) => format!(" Predict · before stage {} goes ", stage.number()),
+        Screen::Stage(_, stage) => {
+            format!(
+                " Predict · before stage {}'s request is sent ",
+                stage.number()
+            )
+        }
         Screen::Experiment(..) => " Predict · before the experiment is sent ".to_owned(),
         Screen::Attack(..) => " Predict · before the attack is played ".to_owned(),
         Screen::Intro | Screen::Summary => " Predict ".to_owned(),

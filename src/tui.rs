@@ -95,11 +95,22 @@ pub struct TourOptions {
     pub edits: Vec<(Stage, Edit)>,
 }
 
+/// Screens `render --screen` draws besides the stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderScreen {
+    /// The end summary, after stage 6.
+    Summary,
+    /// The help overlay.
+    Help,
+}
+
 /// Options of `pkce-tutor render`.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// The stage to draw.
     pub stage: Stage,
+    /// Another screen to draw, over or after the stage.
+    pub screen: Option<RenderScreen>,
     /// The flow to draw.
     pub flow: Flow,
     /// Draw the side-by-side contrast with the other flow.
@@ -254,6 +265,11 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     }
     if options.wire {
         app.update(Action::ToggleWire);
+    }
+    match options.screen {
+        Some(RenderScreen::Summary) => summary_screen::show_after_tour(&mut app),
+        Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
+        None => {}
     }
     load(&mut app).await?;
     Ok(screen_text(&app, width, height))

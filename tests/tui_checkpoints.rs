@@ -311,3 +311,50 @@ fn fits_every_size(app: &App) {
         }
     }
 }
+
+#[tokio::test]
+async fn render_draws_the_summary_and_needs_no_stage_for_it() {
+    use clap::Parser as _;
+    use pkce_tutor::cli::{Cli, Command};
+    use pkce_tutor::tui::{RenderOptions, RenderScreen};
+
+    let parse = |args: &[&str]| Cli::try_parse_from([&["pkce-tutor", "render"], args].concat());
+    let Ok(Cli {
+        command: Some(Command::Render(args)),
+        ..
+    }) = parse(&["--screen", "summary"])
+    else {
+        panic!("--screen needs no --stage");
+    };
+    assert_eq!(
+        (args.stage, args.screen),
+        (None, Some(RenderScreen::Summary))
+    );
+    assert!(parse(&[]).is_err(), "a stage or a screen");
+
+    let options = RenderOptions {
+        stage: Stage::Verification,
+        screen: Some(RenderScreen::Summary),
+        flow: Flow::Pkce,
+        contrast: false,
+        size: (100, 40),
+        seed: Some(7),
+        lessons: std::sync::Arc::new(LessonSet::builtin()),
+        theme: ThemeName::Mono,
+        port: None,
+        wire: false,
+        edits: Vec::new(),
+    };
+    let text = pkce_tutor::tui::render(&options)
+        .await
+        .expect("rendered")
+        .replace('\u{a0}', " ");
+    for expected in [
+        "The end of the tour",
+        "What you saw: stages 1, 2, 3, 4, 5, 6 of the PKCE (Step 05) flow; the summary.",
+        "Checkpoints: 0 right, 0 missed, 20 not answered yet (of 20).",
+        "Read next (for the checkpoints not answered yet): RFC 7636 §4.2;",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+}

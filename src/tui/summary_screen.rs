@@ -14,10 +14,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
+use crate::flow::Stage;
 use crate::lessons::Screen;
 use crate::summary::Summary;
 
 use super::app::{Action, App, Mode, RunKey};
+use super::learner;
 use super::markdown::{self, MarkdownStyles};
 use super::rows::wrap_styled;
 use super::scroll::Extent;
@@ -58,6 +60,20 @@ pub fn intercept(app: &mut App, action: Action) -> bool {
             false
         }
     }
+}
+
+/// Shows the summary as a tour that has just stepped through every stage
+/// of the app's flow would (for `render --screen summary`, which reads no
+/// saved progress): each stage seen, no checkpoint answered.
+pub fn show_after_tour(app: &mut App) {
+    let stages: Vec<Screen> = Stage::ALL
+        .into_iter()
+        .map(|stage| Screen::Stage(app.flow, stage))
+        .collect();
+    app.learner.visit(&stages);
+    app.summary = true;
+    app.scroll = 0;
+    learner::note_screen(app);
 }
 
 /// Whether the footer advertises a key's action on the summary.

@@ -50,7 +50,7 @@ use crate::flow::{Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
-pub use checkpoint::{Open as OpenCheckpoint, Then};
+pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
 pub use keymap::{key_action, keymap};
 pub use learner::Learner;

@@ -199,3 +199,36 @@ fn an_unwritable_state_directory_is_a_warning_on_screen_and_the_tour_goes_on() {
         );
     });
 }
+
+#[test]
+fn an_amended_tour_says_it_asks_no_checkpoints() {
+    let dir = temp("amended");
+    with_state_home(&dir, async || {
+        let (store, located) = Store::locate();
+        let options = TourOptions {
+            stage: Some(Stage::Challenge),
+            edits: vec![(
+                Stage::TokenRequest,
+                pkce_tutor::flow::Edit::Drop {
+                    param: "code_verifier".into(),
+                },
+            )],
+            ..options(None)
+        };
+        let (mut app, mut saver) = tui::start(options, store, located);
+        assert!(
+            app.status
+                .as_deref()
+                .is_some_and(|s| s.contains("no checkpoints")),
+            "{:?}",
+            app.status
+        );
+        load(&mut app).await;
+        act(&mut app, &mut saver, Action::Next);
+        assert!(
+            app.learner.open.is_none(),
+            "stage 2's checkpoint is not asked"
+        );
+        assert_eq!(app.stage, Stage::AuthorizationRequest);
+    });
+}

@@ -23,6 +23,7 @@ use super::learner::{self, Learner};
 /// drawn, so that `R` and the editor's sends reproduce what was seen.
 pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -> (App, Saver) {
     let (progress, loaded) = store.load();
+    let amended = !options.edits.is_empty() && !options.lessons.checkpoints().is_empty();
     let resumed = match options.stage {
         Some(_) => None,
         None => resume_stage(&progress, options.flow),
@@ -47,6 +48,11 @@ pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -
             "Resuming at stage {}, where you stopped last time · --stage 1 starts at the beginning · pkce-tutor progress --reset forgets it",
             stage.number()
         )),
+        // As in the linear tour: the checkpoints are about the untouched run.
+        (None, None) if amended => Some(
+            "This run is amended (--set, --drop): no checkpoints, since they are about the untouched run; R replays it untouched"
+                .to_owned(),
+        ),
         (None, None) => None,
     };
     (app, Saver { store, saved: 0 })

@@ -100,7 +100,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     );
     let total = summary.right.len() + summary.missed.len() + summary.open.len();
     if total == 0 {
-        out.text("These lessons have no checkpoints.".into(), theme.value);
+        out.text("This tour asks no checkpoints.".into(), theme.value);
     } else {
         out.text(
             format!(

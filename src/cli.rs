@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::flow::{Attack, Edit, Flow, Stage};
 use crate::server::PkcePolicy;
-use crate::tui::ThemeName;
+use crate::tui::{RenderScreen, ThemeName};
 
 /// See how PKCE works: a real OAuth client and a real authorization server,
 /// side by side in your terminal.
@@ -300,9 +300,13 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 /// Options of `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The stage to draw (1-6).
-    #[arg(long, value_parser = parse_stage)]
-    pub stage: Stage,
+    /// The stage to draw (1-6); not needed with --screen.
+    #[arg(long, value_parser = parse_stage, required_unless_present = "screen")]
+    pub stage: Option<Stage>,
+    /// Draw a screen other than a stage: the end summary (of a tour that
+    /// stepped through every stage and answered no checkpoint) or the help.
+    #[arg(long, value_enum)]
+    pub screen: Option<RenderScreen>,
     /// The flow to draw.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,

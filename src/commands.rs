@@ -21,7 +21,7 @@ use crate::progress::Store;
 use crate::server::{self, ServerConfig};
 use crate::summary::{Summary, resume_stage};
 use crate::transcript;
-use crate::tui::{self, RenderOptions, ThemeName, TourOptions};
+use crate::tui::{self, RenderOptions, RenderScreen, ThemeName, TourOptions};
 
 /// A command refused to start: the message goes to stderr, the exit code is 2.
 struct Refused(String);
@@ -135,7 +135,7 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
     init_log(args.log.as_deref())?;
     let options = TourOptions {
         flow: args.flow,
-        stage: args.stage.unwrap_or(Stage::Verifier),
+        stage: args.stage,
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),
@@ -479,7 +479,12 @@ fn lessons_check(dir: &Path) -> ExitCode {
 fn render(args: RenderArgs) -> Result<(), Outcome> {
     let lessons = load_lessons(args.lessons.as_deref())?;
     let options = RenderOptions {
-        stage: args.stage,
+        // The summary follows stage 6; the help opens over stage 1.
+        stage: args.stage.unwrap_or(match args.screen {
+            Some(RenderScreen::Summary) => Stage::Verification,
+            Some(RenderScreen::Help) | None => Stage::Verifier,
+        }),
+        screen: args.screen,
         flow: args.flow,
         contrast: args.contrast,
         size: args.size,

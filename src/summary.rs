@@ -65,6 +65,11 @@ impl<'a> Summary<'a> {
                 None => summary.open.push(checkpoint),
             }
         }
+        // In the order the tour shows their screens, so that "revisit"
+        // reads from the start of the tour to its end.
+        summary.right.sort_by_key(|c| tour_order(c.revisit()));
+        summary.missed.sort_by_key(|(c, _)| tour_order(c.revisit()));
+        summary.open.sort_by_key(|c| tour_order(c.revisit()));
         summary
     }
 
@@ -135,7 +140,7 @@ impl<'a> Summary<'a> {
     }
 
     /// "the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; …".
-    fn seen_text(&self) -> String {
+    pub fn seen_text(&self) -> String {
         if self.seen.is_empty() {
             return "nothing yet".to_owned();
         }
@@ -173,6 +178,23 @@ impl<'a> Summary<'a> {
             parts.push("the summary".to_owned());
         }
         parts.join("; ")
+    }
+}
+
+/// Where a screen comes in the tour: the introduction, then each flow's
+/// stages (PKCE first), an experiment after the stage it changes, an attack
+/// after stage 4 (it is played after it), the summary last.
+fn tour_order(screen: Screen) -> (u8, u8, u8) {
+    let flow = |flow: Flow| match flow {
+        Flow::Pkce => 1,
+        Flow::Plain => 2,
+    };
+    match screen {
+        Screen::Intro => (0, 0, 0),
+        Screen::Stage(f, stage) => (flow(f), stage.number(), 0),
+        Screen::Experiment(f, experiment) => (flow(f), experiment.stage().number(), 1),
+        Screen::Attack(f, _) => (flow(f), Stage::CodeIssued.number(), 2),
+        Screen::Summary => (u8::MAX, 0, 0),
     }
 }
 
@@ -235,5 +257,25 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('`'), "no markup: {text}");
+    }
+
+    #[test]
+    fn checkpoints_are_listed_in_the_order_of_the_tour() {
+        let lessons = LessonSet::builtin();
+        let mut progress = Progress::default();
+        // Stage 4, stage 2, stage 3: all wrong.
+        for id in ["pkce-and-state", "challenge-encoding", "why-not-plain"] {
+            progress.record_answer(id, 'a', false);
+        }
+        let summary = Summary::new(&progress, lessons.checkpoints());
+        let missed: Vec<&str> = summary.missed.iter().map(|(c, _)| c.id.as_str()).collect();
+        assert_eq!(
+            missed,
+            ["challenge-encoding", "why-not-plain", "pkce-and-state"]
+        );
+        assert_eq!(
+            summary.read_next(),
+            ["RFC 7636 §4.2", "OAuth 2.1 §7.5.2", "RFC 9700 §2.1"]
+        );
     }
 }

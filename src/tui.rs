@@ -12,6 +12,7 @@
 mod app;
 mod attack_lab;
 mod bench;
+mod checkpoint;
 mod client_pane;
 mod contrast;
 mod editor;
@@ -20,15 +21,18 @@ mod footer;
 mod help;
 mod keymap;
 mod keys;
+mod learner;
 mod lesson;
 pub mod markdown;
 mod pane;
+mod persist;
 mod rows;
 mod scroll;
 mod sequence;
 mod server_pane;
 mod stage_bar;
 mod status_line;
+mod summary_screen;
 mod theme;
 mod too_small;
 mod view;
@@ -46,8 +50,11 @@ use crate::flow::{Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
+pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
 pub use keymap::{key_action, keymap};
+pub use learner::Learner;
+pub use persist::{Saver, start};
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
@@ -69,11 +76,13 @@ pub enum ThemeName {
 pub struct TourOptions {
     /// The flow shown first.
     pub flow: Flow,
-    /// The stage shown first.
-    pub stage: Stage,
+    /// The stage shown first (`--stage`); without it the tour resumes where
+    /// the saved progress stopped, or opens at stage 1.
+    pub stage: Option<Stage>,
     /// Seed of every random value.
     pub seed: Option<u64>,
-    /// The lessons (built-in or `--lessons DIR`), already validated.
+    /// The lessons (built-in or `--lessons DIR`), already validated; without
+    /// checkpoints under `--no-checkpoints`.
     pub lessons: Arc<LessonSet>,
     /// The theme (already resolved against `NO_COLOR` by the caller).
     pub theme: ThemeName,
@@ -86,11 +95,22 @@ pub struct TourOptions {
     pub edits: Vec<(Stage, Edit)>,
 }
 
+/// Screens `render --screen` draws besides the stages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderScreen {
+    /// The end summary, after stage 6.
+    Summary,
+    /// The help overlay.
+    Help,
+}
+
 /// Options of `pkce-tutor render`.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
     /// The stage to draw.
     pub stage: Stage,
+    /// Another screen to draw, over or after the stage.
+    pub screen: Option<RenderScreen>,
     /// The flow to draw.
     pub flow: Flow,
     /// Draw the side-by-side contrast with the other flow.
@@ -114,24 +134,20 @@ pub struct RenderOptions {
 
 /// Runs the interactive tutorial until the user quits or a signal ends it.
 /// The terminal is restored on every way out (ratatui's panic hook covers
-/// panics). Without `--seed` a seed is drawn here, so that `R` and every
-/// send from the editor reproduce the values the learner has seen.
+/// panics). The learner's progress is read from the state directory first
+/// and saved as it changes ([`start`], [`Saver`]).
 pub async fn run(options: TourOptions) -> anyhow::Result<()> {
-    let lessons = options.lessons;
-    let mut app = App::new(Config {
-        flow: options.flow,
-        stage: options.stage,
-        seed: Some(options.seed.unwrap_or_else(rand::random)),
-        port: options.port,
-        edits: options.edits,
-        theme: options.theme,
-        notes: options.notes,
-        lessons,
-    });
+    let (store, located) = crate::progress::Store::locate();
+    let (mut app, mut saver) = start(options, store, located);
     app.clock = std::time::Instant::now();
     let mut terminal = ratatui::init();
-    let result = event_loop::run_app(&mut terminal, app).await;
+    let result = event_loop::run_app(&mut terminal, &mut app, &mut saver).await;
     ratatui::restore();
+    if result.is_ok()
+        && let Some(farewell) = saver.farewell(&app)
+    {
+        println!("{farewell}");
+    }
     result
 }
 
@@ -249,6 +265,11 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     }
     if options.wire {
         app.update(Action::ToggleWire);
+    }
+    match options.screen {
+        Some(RenderScreen::Summary) => summary_screen::show_after_tour(&mut app),
+        Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
+        None => {}
     }
     load(&mut app).await?;
     Ok(screen_text(&app, width, height))

@@ -16,16 +16,19 @@ use std::time::{Duration, Instant};
 use ratatui::layout::{Rect, Size};
 
 use crate::flow::{
-    Attack, AttackRecord, Edit, Engine, Flow, PlannedStep, Scenario, Stage, StageRecord, Step,
-    StepRecord, Trace,
+    Attack, AttackRecord, Edit, Engine, Experiment, Flow, PlannedStep, Scenario, Stage,
+    StageRecord, Step, StepRecord, Trace,
 };
-use crate::lessons::LessonSet;
+use crate::lessons::{LessonSet, Letter};
 use crate::record::ExternalRequest;
 
 use super::ThemeName;
 use super::bench::{self, Bench};
+use super::checkpoint;
 use super::editor::{self, Editor};
+use super::learner::{self, Learner};
 use super::scroll::{Extent, Scroll};
+use super::summary_screen;
 use super::theme::Theme;
 use super::view;
 
@@ -76,6 +79,8 @@ pub enum Action {
     /// Scroll the lesson (or the columns, or the wire view) by a page or a
     /// line.
     Scroll(Scroll),
+    /// Answer the open checkpoint with this letter.
+    Answer(Letter),
 }
 
 /// Which run of the engine: a flow, with or without an attack replayed.
@@ -260,6 +265,10 @@ pub struct App {
     pub lessons: Arc<LessonSet>,
     /// Set when the app should end.
     pub quit: bool,
+    /// The learner's progress and the checkpoint overlay.
+    pub learner: Learner,
+    /// Whether the end summary (after stage 6) is shown.
+    pub summary: bool,
     /// "Now" for everything drawn (set by the loop before each draw; fixed
     /// in tests so that screens are deterministic).
     pub clock: Instant,
@@ -288,6 +297,8 @@ impl App {
             notes: config.notes,
             lessons: config.lessons,
             quit: false,
+            learner: Learner::default(),
+            summary: false,
             clock: Instant::now(),
             runs: HashMap::new(),
             size: Size::ZERO,
@@ -341,6 +352,10 @@ impl App {
         if !matches!(action, Action::Editor(_)) {
             self.status = None;
         }
+        if checkpoint::intercept(self, action) || summary_screen::intercept(self, action) {
+            learner::note_screen(self);
+            return;
+        }
         match action {
             Action::Next => {
                 if let Some(next) = self.stage.next() {
@@ -389,7 +404,10 @@ impl App {
             },
             Action::Editor(input) => self.handle_editor(input),
             Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
+            // Answered by the checkpoint overlay, above.
+            Action::Answer(_) => {}
         }
+        learner::note_screen(self);
     }
 
     /// A new generation of every run, with the app's seed and no edits.
@@ -421,29 +439,37 @@ impl App {
                 experiment,
             } => {
                 self.editor = None;
-                let count = edits.len();
-                self.bench.record(stage, edits, experiment);
-                self.restart();
-                self.go_to(bench::result_stage(stage, experiment));
-                if self.mode == Mode::AttackLab {
-                    self.set_mode(Mode::Stepping);
-                }
-                let what = match (experiment, count) {
-                    (Some(e), _) => format!("experiment sent: {}", e.title()),
-                    (None, 0) => format!("stage {}'s request sent as planned", stage.number()),
-                    (None, 1) => format!("stage {}'s request sent with 1 change", stage.number()),
-                    (None, n) => {
-                        format!("stage {}'s request sent with {n} changes", stage.number())
-                    }
-                };
-                self.status = Some(format!(
-                    "{what} · every other value as before · R replays untouched"
-                ));
+                // A quick experiment with a prediction asks it first.
+                checkpoint::send_or_ask(self, stage, edits, experiment);
             }
         }
     }
 
-    fn go_to(&mut self, stage: Stage) {
+    /// Sends a stage's request with the learner's edits: the stepped run
+    /// starts again with the same values, and the screen shows its answer.
+    pub(super) fn send(&mut self, stage: Stage, edits: Vec<Edit>, experiment: Option<Experiment>) {
+        let count = edits.len();
+        self.bench.record(stage, edits, experiment);
+        self.restart();
+        self.go_to(bench::result_stage(stage, experiment));
+        if self.mode == Mode::AttackLab {
+            self.set_mode(Mode::Stepping);
+        }
+        let what = match (experiment, count) {
+            (Some(e), _) => format!("experiment sent: {}", e.title()),
+            (None, 0) => format!("stage {}'s request sent as planned", stage.number()),
+            (None, 1) => format!("stage {}'s request sent with 1 change", stage.number()),
+            (None, n) => {
+                format!("stage {}'s request sent with {n} changes", stage.number())
+            }
+        };
+        self.status = Some(format!(
+            "{what} · every other value as before · R replays untouched"
+        ));
+    }
+
+    /// Shows `stage` (from the top of its lesson).
+    pub(super) fn go_to(&mut self, stage: Stage) {
         if self.stage != stage {
             self.stage = stage;
             self.scroll = 0;

@@ -21,6 +21,7 @@ use crate::flow::{Engine, Scenario, Step};
 
 use super::app::{App, Msg, RunEvent, RunKey};
 use super::keymap::key_action;
+use super::persist::Saver;
 use super::view;
 
 struct Task {
@@ -150,8 +151,14 @@ async fn drive(
 
 /// Runs the app on the terminal until it quits or a signal ends it. The flow
 /// tasks are spawned on the runtime and report back through the channel, so
-/// the loop never waits on the network.
-pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Result<()> {
+/// the loop never waits on the network. The learner's progress is saved
+/// whenever it changed (a screen reached, a checkpoint answered), before
+/// the next draw and before quitting.
+pub async fn run_app(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    saver: &mut Saver,
+) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let mut tasks = Tasks::default();
     let mut events = EventStream::new();
@@ -162,7 +169,8 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
     app.resize(size.width, size.height);
     let mut dirty = true;
     let result = loop {
-        tasks.reconcile(&app, &tx);
+        tasks.reconcile(app, &tx);
+        dirty |= saver.sync(app);
         if app.quit {
             break Ok(());
         }
@@ -170,7 +178,7 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
             app.clock = Instant::now();
             if let Err(error) = terminal.draw(|frame| {
                 let area = frame.area();
-                view::draw(&app, area, frame.buffer_mut());
+                view::draw(app, area, frame.buffer_mut());
             }) {
                 break Err(error.into());
             }
@@ -180,7 +188,7 @@ pub async fn run_app(terminal: &mut DefaultTerminal, mut app: App) -> anyhow::Re
         tokio::select! {
             event = events.next() => match event {
                 Some(Ok(Event::Key(key))) => {
-                    if let Some(action) = key_action(&app, key) {
+                    if let Some(action) = key_action(app, key) {
                         tracing::debug!(?action, "key");
                         app.update(action);
                         dirty = true;

@@ -11,12 +11,19 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::app::{Action, App, Mode};
 use super::keys::{self, Does, KEYS};
+use super::{checkpoint, summary_screen};
 
 /// The hints of the current screen, `(keys, label)`, most important first.
 /// Rows that share a label are one hint (`←/→ stage`, `PgUp/PgDn scroll`).
 pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
     if let Some(editor) = &app.editor {
         return keys::editor_hints(editor.typing.is_some())
+            .into_iter()
+            .map(|(keys, label)| (keys, label.into()))
+            .collect();
+    }
+    if let Some(open) = &app.learner.open {
+        return checkpoint::hints(app, open)
             .into_iter()
             .map(|(keys, label)| (keys, label.into()))
             .collect();
@@ -47,6 +54,9 @@ pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
 /// The label of a hint on this screen, or `None` where the keys do nothing
 /// worth advertising.
 fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>> {
+    if app.summary && matches!(does, Does::Act(a) if !summary_screen::advertises(a)) {
+        return None;
+    }
     match (does, app.mode) {
         // The attack lab shows the replay whatever the stage.
         (Does::JumpToDigit | Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => None,

@@ -4,16 +4,20 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Action, App};
-use super::editor;
 use super::keys::{KEYS, Key};
+use super::{checkpoint, editor};
 
-/// The action a key press asks for on the app as it stands: the open
-/// editor is modal and reads every key but Ctrl-C (see
+/// The action a key press asks for on the app as it stands: an open
+/// checkpoint is modal (see [`checkpoint::key_action`]), so is the open
+/// editor, which reads every key but Ctrl-C (see
 /// [`super::keys::EDITOR_KEYS`]); otherwise [`keymap`].
 pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
         && matches!(key.code, KeyCode::Char('c' | 'C'))
         && key.kind != KeyEventKind::Release;
+    if app.learner.open.is_some() {
+        return checkpoint::key_action(key);
+    }
     match &app.editor {
         Some(_) if ctrl_c => Some(Action::Quit),
         // The help over the editor closes as help does.

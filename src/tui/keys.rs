@@ -450,8 +450,9 @@ mod tests {
             | Action::Scroll(
                 Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
             ) => action,
-            // The editor's keys have their own table (EDITOR_KEYS).
-            Action::Editor(_) => action,
+            // The editor's keys have their own table (EDITOR_KEYS), and
+            // the checkpoint overlay its own letters.
+            Action::Editor(_) | Action::Answer(_) => action,
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([

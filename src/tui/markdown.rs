@@ -58,6 +58,21 @@ pub fn lesson_text(markdown: &str, styles: &MarkdownStyles) -> Text<'static> {
     renderer.finish()
 }
 
+/// Converts one short piece of inline Markdown (a question, an option, a
+/// sentence of the summary) into a single styled line, citations kept
+/// together as in lessons; the caller wraps it.
+pub fn inline_text(markdown: &str, styles: &MarkdownStyles) -> Line<'static> {
+    let text = lesson_text(markdown, styles);
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for line in text.lines.into_iter().filter(|l| l.width() > 0) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" ", styles.text));
+        }
+        spans.extend(line.spans);
+    }
+    Line::from(spans)
+}
+
 /// Replaces the spaces inside citations (`RFC 7636 §4.1`, `OAuth 2.1 §4`)
 /// with non-breaking spaces.
 fn keep_citations_together(text: &str) -> String {
@@ -355,6 +370,15 @@ mod tests {
             .iter()
             .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
             .collect()
+    }
+
+    #[test]
+    fn inline_text_is_one_line_with_its_citations_kept_together() {
+        let styles = MarkdownStyles::default();
+        let line = inline_text("Send `code_verifier`: read RFC 7636 §4.6.", &styles);
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, "Send code_verifier: read RFC\u{a0}7636\u{a0}§4.6.");
+        assert!(line.spans.iter().any(|s| s.style == styles.code));
     }
 
     #[test]

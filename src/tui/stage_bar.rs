@@ -14,6 +14,7 @@ use super::rows::word_wrap;
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
+        _ if app.summary => super::summary_screen::TITLE.to_owned(),
         Mode::Stepping | Mode::Wire => {
             format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
         }

@@ -19,8 +19,8 @@ use super::rows::Item;
 use super::scroll::Extent;
 use super::server_pane::server_items;
 use super::{
-    attack_lab, contrast, editor, footer, help, lesson, sequence, stage_bar, status_line,
-    too_small, wire_view,
+    attack_lab, checkpoint, contrast, editor, footer, help, lesson, sequence, stage_bar,
+    status_line, summary_screen, too_small, wire_view,
 };
 
 /// Where each part of the screen goes, and what the panes list.
@@ -54,6 +54,9 @@ enum Body {
     /// The wire view over the whole main area (the part the scroll keys
     /// move).
     Wire(Rect),
+    /// The end summary over the whole main area (the part the scroll keys
+    /// move).
+    Summary(Rect),
 }
 
 impl Screen {
@@ -76,6 +79,7 @@ impl Screen {
         .areas(area);
         let main = body;
         let body = match app.mode {
+            _ if app.summary => Body::Summary(body),
             Mode::Stepping => stepping(app, body),
             Mode::Wire => Body::Wire(body),
             Mode::Contrast => {
@@ -157,9 +161,13 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             }
         }
         Body::Wire(area) => wire_view::render(app, area, buf),
+        Body::Summary(area) => summary_screen::render(app, area, buf),
     }
     if let Some(editor) = &app.editor {
         editor::view::render(editor, screen.main, buf, &app.theme);
+    }
+    if let Some(open) = &app.learner.open {
+        checkpoint::view::render(app, open, screen.main, buf);
     }
     if app.help {
         help::render(app, area, buf);
@@ -172,6 +180,10 @@ pub fn scroll_extent(app: &App, area: Rect) -> Extent {
     let Some(screen) = Screen::new(app, area) else {
         return Extent::default();
     };
+    // The checkpoint overlay is modal: the keys scroll it.
+    if let Some(open) = &app.learner.open {
+        return checkpoint::view::extent(app, open, screen.main);
+    }
     match screen.body {
         Body::Stepping { lesson, .. } => lesson::extent(app, lesson),
         Body::Columns {
@@ -185,6 +197,7 @@ pub fn scroll_extent(app: &App, area: Rect) -> Extent {
             .chain(lesson.map(|area| lesson::extent(app, area)))
             .fold(Extent::default(), Extent::and),
         Body::Wire(area) => wire_view::extent(app, area),
+        Body::Summary(area) => summary_screen::extent(app, area),
     }
 }
 

@@ -17,8 +17,20 @@ use pkce_tutor::wire::{Exchange, Param};
 /// The port every screen shows.
 pub const PORT: &str = "41237";
 
-/// A fresh app (seed 7, built-in lessons).
+/// A fresh app (seed 7, built-in lessons), without checkpoints: these tests
+/// are about the screens, and a checkpoint would stop Right
+/// (`tests/tui_checkpoints.rs` has them).
 pub fn app(flow: Flow, stage: Stage, theme: ThemeName) -> App {
+    app_with(
+        flow,
+        stage,
+        theme,
+        LessonSet::builtin().without_checkpoints(),
+    )
+}
+
+/// A fresh app (seed 7) with these lessons.
+pub fn app_with(flow: Flow, stage: Stage, theme: ThemeName, lessons: LessonSet) -> App {
     App::new(Config {
         flow,
         stage,
@@ -27,7 +39,7 @@ pub fn app(flow: Flow, stage: Stage, theme: ThemeName) -> App {
         edits: Vec::new(),
         theme,
         notes: false,
-        lessons: Arc::new(LessonSet::builtin()),
+        lessons: Arc::new(lessons),
     })
 }
 

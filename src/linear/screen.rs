@@ -131,14 +131,17 @@ fn lesson_text(
         Ok(text) => {
             let _ = writeln!(out, "{}", plain_text(&text));
         }
-        // A value the run did not record (a refused flow): say so rather
-        // than stop the tour.
+        // A value the run did not record (a refused flow): say so, then
+        // the lesson with "(not in this run)" in its place.
         Err(error) => {
             let _ = writeln!(
                 out,
                 "(This lesson names values this run did not produce, since a request was refused or changed earlier: {})",
                 error.message
             );
+            if let Ok(text) = lesson.fill_for_screen(trace, stage) {
+                let _ = writeln!(out, "{}", plain_text(&text));
+            }
         }
     }
     if notes && let Some(notes) = &lesson.notes {

@@ -75,15 +75,27 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
                 text
             }
             Ok(markdown) => markdown::lesson_text(&markdown, &styles),
-            // The lesson tells the untouched run; an amended run may lack
-            // the values it quotes (no token after a refused request).
-            Err(_) if !app.bench.is_untouched() && app.mode != Mode::AttackLab => Text::styled(
-                "This stage's lesson tells the untouched run, and your amended run never \
-                 produced the values it quotes. The panes above show what really happened; \
-                 R replays the same values untouched, and the lesson with them.",
-                app.theme.dim,
-            ),
-            Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
+            // A value the run never recorded (a refused request, an
+            // expired code): the lesson still shows, with "(not in this
+            // run)" where the value would be, under a word of why.
+            Err(_) => match lesson.fill_for_screen(&run.trace, stage) {
+                Ok(markdown) => {
+                    let why = if app.bench.is_untouched() || app.mode == Mode::AttackLab {
+                        "Some values this lesson quotes were not recorded in this run (a request \
+                         was refused or a code expired): the panes above show what really \
+                         happened."
+                    } else {
+                        "This stage's lesson tells the untouched run, and your amended run never \
+                         produced some of the values it quotes. The panes above show what really \
+                         happened; R replays the same values untouched, and the lesson with them."
+                    };
+                    let mut text = Text::styled(why, app.theme.dim);
+                    text.lines.push(Line::default());
+                    text.extend(markdown::lesson_text(&markdown, &styles));
+                    text
+                }
+                Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
+            },
         },
     };
     if app.notes

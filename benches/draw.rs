@@ -23,6 +23,8 @@ fn loaded(contrast: bool) -> App {
         theme: ThemeName::Dark,
         notes: false,
         lessons: Arc::new(LessonSet::builtin()),
+        autoplay: None,
+        code_lifetime: None,
     });
     if contrast {
         app.update(Action::ToggleContrast);

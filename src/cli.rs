@@ -195,6 +195,20 @@ pub struct TourArgs {
     /// Ask no checkpoint questions.
     #[arg(long)]
     pub no_checkpoints: bool,
+    /// Move to the next screen every SECONDS (s stops and starts it); it
+    /// pauses where the learner must act.
+    #[arg(long, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    pub autoplay: Option<u64>,
+    /// How long an authorization code lives, in seconds (1 to 86400): a long
+    /// pause at stage 4 need not expire it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub code_lifetime: u64,
+    /// Tell a second terminal what is on screen: run `pkce-tutor notes`
+    /// there to see the instructor notes (off the audience's screen).
+    #[arg(long)]
+    pub publish_notes: bool,
 }
 
 /// Options of `serve`.

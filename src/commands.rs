@@ -142,6 +142,9 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
         notes: args.notes,
         port: args.port,
         edits: args.amend.edits(),
+        autoplay: args.autoplay.map(std::time::Duration::from_secs),
+        code_lifetime: Some(std::time::Duration::from_secs(args.code_lifetime)),
+        publish_notes: args.publish_notes,
     };
     runtime()?.block_on(tui::run(options))?;
     Ok(())

@@ -11,6 +11,7 @@
 
 mod app;
 mod attack_lab;
+mod autoplay;
 mod bench;
 mod checkpoint;
 mod client_pane;
@@ -93,6 +94,12 @@ pub struct TourOptions {
     pub port: Option<u16>,
     /// Edits of the stepped flow's requests (`--set`, `--drop`).
     pub edits: Vec<(Stage, Edit)>,
+    /// Move to the next screen every so often (`--autoplay`).
+    pub autoplay: Option<std::time::Duration>,
+    /// How long the server's codes live (`--code-lifetime`).
+    pub code_lifetime: Option<std::time::Duration>,
+    /// Tell a presenter's terminal (`pkce-tutor notes`) what is on screen.
+    pub publish_notes: bool,
 }
 
 /// Screens `render --screen` draws besides the stages.
@@ -257,6 +264,8 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         theme: options.theme,
         notes: false,
         lessons,
+        autoplay: None,
+        code_lifetime: None,
     });
     let (width, height) = options.size;
     app.resize(width, height);

@@ -23,6 +23,8 @@ async fn an_outside_request_shows_in_the_live_strip_and_in_no_stage() {
         lessons: Arc::new(LessonSet::builtin()),
         edits: Vec::new(),
         port: None,
+        autoplay: None,
+        code_lifetime: None,
     });
     let key = RunKey::honest(Flow::Pkce);
     let mut engine = Engine::start(scenario).await.unwrap();

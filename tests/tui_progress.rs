@@ -56,6 +56,9 @@ fn options(stage: Option<Stage>) -> TourOptions {
         notes: false,
         port: None,
         edits: Vec::new(),
+        autoplay: None,
+        code_lifetime: None,
+        publish_notes: false,
     }
 }
 

@@ -23,6 +23,7 @@ use crate::lessons::{LessonSet, Letter};
 use crate::record::ExternalRequest;
 
 use super::ThemeName;
+use super::autoplay::{self, Autoplay};
 use super::bench::{self, Bench};
 use super::checkpoint;
 use super::editor::{self, Editor};
@@ -81,6 +82,8 @@ pub enum Action {
     Scroll(Scroll),
     /// Answer the open checkpoint with this letter.
     Answer(Letter),
+    /// Start or stop autoplay (`s`).
+    ToggleAutoplay,
 }
 
 /// Which run of the engine: a flow, with or without an attack replayed.
@@ -226,6 +229,10 @@ pub struct Config {
     pub notes: bool,
     /// The lessons.
     pub lessons: Arc<LessonSet>,
+    /// Move to the next screen every so often (`--autoplay`).
+    pub autoplay: Option<Duration>,
+    /// How long the server's codes live (`--code-lifetime`).
+    pub code_lifetime: Option<Duration>,
 }
 
 /// The whole state of the tutorial.
@@ -269,6 +276,10 @@ pub struct App {
     pub learner: Learner,
     /// Whether the end summary (after stage 6) is shown.
     pub summary: bool,
+    /// Whether the tour moves on its own, and when.
+    pub autoplay: Autoplay,
+    /// How long the server's codes live, when not its default.
+    pub code_lifetime: Option<Duration>,
     /// "Now" for everything drawn (set by the loop before each draw; fixed
     /// in tests so that screens are deterministic).
     pub clock: Instant,
@@ -299,6 +310,8 @@ impl App {
             quit: false,
             learner: Learner::default(),
             summary: false,
+            autoplay: Autoplay::new(config.autoplay, Instant::now()),
+            code_lifetime: config.code_lifetime,
             clock: Instant::now(),
             runs: HashMap::new(),
             size: Size::ZERO,
@@ -330,6 +343,7 @@ impl App {
             },
             replay: stepped && self.bench.replay,
             port: self.port.and_then(|p| p.checked_add(offset)),
+            code_lifetime: self.code_lifetime,
             ..Scenario::new(key.flow)
         }
     }
@@ -406,6 +420,7 @@ impl App {
             Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
             // Answered by the checkpoint overlay, above.
             Action::Answer(_) => {}
+            Action::ToggleAutoplay => autoplay::toggle(self),
         }
         learner::note_screen(self);
     }
@@ -569,6 +584,15 @@ impl App {
     /// When the loop must wake to redraw the countdown: only while the
     /// main screen shows a code that has not expired yet.
     pub fn next_tick(&self) -> Option<Instant> {
+        let countdown = self.countdown_tick();
+        match (countdown, self.autoplay.due()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The next whole second of a code's countdown on screen.
+    fn countdown_tick(&self) -> Option<Instant> {
         if self.mode != Mode::Stepping || self.stage != Stage::CodeIssued || self.help {
             return None;
         }

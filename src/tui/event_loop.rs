@@ -20,6 +20,7 @@ use tokio::task::JoinHandle;
 use crate::flow::{Engine, Scenario, Step};
 
 use super::app::{App, Msg, RunEvent, RunKey};
+use super::autoplay;
 use super::keymap::key_action;
 use super::persist::Saver;
 use super::view;
@@ -190,7 +191,11 @@ pub async fn run_app(
                 Some(Ok(Event::Key(key))) => {
                     if let Some(action) = key_action(app, key) {
                         tracing::debug!(?action, "key");
+                        app.clock = Instant::now();
                         app.update(action);
+                        // Autoplay gives every screen the learner moves to
+                        // its full time.
+                        app.autoplay.restart_clock(app.clock);
                         dirty = true;
                     }
                 }
@@ -209,7 +214,11 @@ pub async fn run_app(
             _ = sigterm.recv() => break Ok(()),
             _ = sigint.recv() => break Ok(()),
             _ = sighup.recv() => break Ok(()),
-            () = sleep_until(tick), if tick.is_some() => dirty = true,
+            () = sleep_until(tick), if tick.is_some() => {
+                app.clock = Instant::now();
+                autoplay::tick(app);
+                dirty = true;
+            }
         }
     };
     tasks.abort_all();

@@ -140,6 +140,12 @@ pub const KEYS: &[Binding] = &[
         hint: hint("wire", 3),
     },
     Binding {
+        keys: &[Plain(Char('s'))],
+        does: Does::Act(Action::ToggleAutoplay),
+        help: "start or stop autoplay",
+        hint: None,
+    },
+    Binding {
         keys: &[Plain(Char('r'))],
         does: Does::Act(Action::Restart),
         help: "restart with fresh values (r) or the same ones (R)",
@@ -447,6 +453,7 @@ mod tests {
             | Action::Rerun
             | Action::Amend
             | Action::ToggleWire
+            | Action::ToggleAutoplay
             | Action::Scroll(
                 Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
             ) => action,
@@ -467,6 +474,7 @@ mod tests {
             Action::Rerun,
             Action::Amend,
             Action::ToggleWire,
+            Action::ToggleAutoplay,
             Action::Scroll(Scroll::PageUp),
             Action::Scroll(Scroll::PageDown),
             Action::Scroll(Scroll::LineUp),
@@ -509,6 +517,8 @@ mod tests {
             theme: ThemeName::Mono,
             notes: false,
             lessons: Arc::new(LessonSet::builtin()),
+            autoplay: None,
+            code_lifetime: None,
         });
         app.update(match mode {
             Mode::Stepping => Action::Close,

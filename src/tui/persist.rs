@@ -37,6 +37,8 @@ pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -
         theme: options.theme,
         notes: options.notes,
         lessons: options.lessons,
+        autoplay: options.autoplay,
+        code_lifetime: options.code_lifetime,
     });
     app.learner = Learner::new(progress);
     learner::note_screen(&mut app);

@@ -40,6 +40,8 @@ pub fn app_with(flow: Flow, stage: Stage, theme: ThemeName, lessons: LessonSet) 
         theme,
         notes: false,
         lessons: Arc::new(lessons),
+        autoplay: None,
+        code_lifetime: None,
     })
 }
 

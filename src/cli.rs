@@ -296,9 +296,15 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 /// Options of `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The stage to draw (1-6).
-    #[arg(long, value_parser = parse_stage)]
-    pub stage: Stage,
+    /// The stage to draw (1-6); not needed with --attack.
+    #[arg(long, value_parser = parse_stage, required_unless_present = "attack")]
+    pub stage: Option<Stage>,
+    /// Draw a step of this attack of the attack lab, both sides of it.
+    #[arg(long, value_enum, conflicts_with_all = ["contrast", "wire"])]
+    pub attack: Option<Attack>,
+    /// The attack's step to draw, from 1.
+    #[arg(long, value_name = "K", requires = "attack", default_value_t = 1)]
+    pub step: usize,
     /// The flow to draw.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,

@@ -23,9 +23,17 @@ pub fn body(app: &App, lab: &Lab, side: Side, role: Role) -> Vec<Item> {
         Cell::Waiting(run) => items.extend(pending(run)),
         Cell::Opening(run) => items.extend(opening(run, lab.attack)),
         Cell::Step(step) => {
+            let scripted = match role {
+                Role::Step(i) => script::of(lab.attack).steps.get(i),
+                _ => None,
+            };
             let for_attack = matches!(role, Role::Step(_))
                 && (step.actor == Actor::Attacker || decides_a_success(app, lab, side, step));
-            items.extend(step_items(step, for_attack));
+            items.extend(step_items(
+                step,
+                scripted.and_then(|s| s.verifier),
+                for_attack,
+            ));
         }
         Cell::Absent {
             decided_at,
@@ -90,34 +98,46 @@ pub fn verdict(app: &App, lab: &Lab, side: Side, role: Role) -> Vec<Item> {
         }
     }
     if role == Role::RealClient
-        && let Some(line) = real_client_outcome(run)
+        && let Some((text, tone)) = real_client_outcome(run)
     {
-        items.push(line);
+        items.push(Item::note(text, tone));
     }
     items
 }
 
-/// When one side is shown at a time: the other side's verdict, once that
-/// side has reached the row that decides it.
-pub fn other_side(app: &App, lab: &Lab, shown: Side) -> Option<Item> {
-    let other = shown.other();
-    let record = align::run(app, lab.attack, other)?.trace.attack.as_ref()?;
-    if align::decisive_row(record).is_none_or(|row| lab.step < row) {
-        return None;
-    }
-    let (text, tone) = outcome(record);
-    Some(Item::note(format!("Tab ▸ {}: {text}", other.title()), tone))
+/// When one side is shown at a time: the other side's verdict in one line,
+/// once that side has reached the row that decides it; on the legitimate
+/// client's row, that client's outcome there under it.
+pub fn other_side(app: &App, lab: &Lab, shown: Side, role: Role) -> Vec<Item> {
+    let Some(run) = align::run(app, lab.attack, shown.other()) else {
+        return Vec::new();
+    };
+    let verdict = run
+        .trace
+        .attack
+        .as_ref()
+        .filter(|record| align::decisive_row(record).is_some_and(|row| lab.step >= row))
+        .map(outcome);
+    let real_client = (role == Role::RealClient)
+        .then(|| real_client_outcome(run))
+        .flatten();
+    verdict
+        .into_iter()
+        .chain(real_client)
+        .map(|(text, tone)| Item::note(format!("Tab ▸ the other side: {text}"), tone))
+        .collect()
 }
 
 /// What the legitimate client's own token request got.
-fn real_client_outcome(run: &Run) -> Option<Item> {
+fn real_client_outcome(run: &Run) -> Option<(String, Tone)> {
     let step = run.stage(Stage::TokenRequest)?.http_step()?;
     let response = &step.exchange.as_ref()?.response;
     Some(match response.oauth_error() {
-        None if response.status < 400 => {
-            Item::note("✓ the real client still gets its token", Tone::Good)
-        }
-        error => Item::note(
+        None if response.status < 400 => (
+            "✓ the real client still gets its token".to_owned(),
+            Tone::Good,
+        ),
+        error => (
             format!(
                 "✗ the real client is refused: {}",
                 error.unwrap_or_else(|| response.status.to_string())
@@ -127,12 +147,14 @@ fn real_client_outcome(run: &Run) -> Option<Item> {
     })
 }
 
-/// The server's policy in words.
-fn policy_words(policy: &str) -> &'static str {
-    match policy {
-        "required" => "PKCE required (OAuth 2.1)",
-        "optional" => "PKCE optional (Step 04)",
-        "lax" => "lax: plain accepted, no downgrade check",
+/// The server's policy in words, naming the gap the attack uses on the
+/// `lax` server (optional PKCE, `plain` accepted, no downgrade check).
+fn policy_words(policy: &str, attack: Attack) -> &'static str {
+    match (policy, attack) {
+        ("required", _) => "PKCE required (OAuth 2.1)",
+        ("optional", _) => "PKCE optional (Step 04)",
+        ("lax", Attack::Downgrade) => "PKCE optional, no downgrade check",
+        ("lax", _) => "PKCE optional, accepts plain",
         _ => "(unknown policy)",
     }
 }
@@ -156,7 +178,7 @@ fn opening(run: &Run, attack: Attack) -> Vec<Item> {
         items.push(Item::row(
             "server",
             "server",
-            policy_words(config.server_policy),
+            policy_words(config.server_policy, attack),
         ));
         items.push(Item::row(
             "client",
@@ -183,7 +205,10 @@ fn opening(run: &Run, attack: Attack) -> Vec<Item> {
         (Some(c), None) => Item::row("challenge", "code_challenge", c),
         _ => none("challenge", "code_challenge"),
     };
-    items.push(Item::Heading("the attacker can see".into()));
+    items.push(Item::Heading(format!(
+        "the attacker can see ({})",
+        script::of(attack).source
+    )));
     match attack {
         Attack::Interception => {
             items.push(code);
@@ -217,9 +242,10 @@ fn opening(run: &Run, attack: Attack) -> Vec<Item> {
 }
 
 /// A recorded step: a sentence for a step that sends nothing; for a
-/// request, its line, what it turns on, the answer and the server's
-/// reports. `for_attack` when what the step obtains is the attack's gain.
-fn step_items(step: &StepRecord, for_attack: bool) -> Vec<Item> {
+/// request, its line, what it turns on (`verifier` says whose verifier it
+/// sends), the server's reports and its answer. `for_attack` when what the
+/// step obtains is the attack's gain.
+fn step_items(step: &StepRecord, verifier: Option<&str>, for_attack: bool) -> Vec<Item> {
     let actor = step.actor.name();
     let Some(exchange) = &step.exchange else {
         return local_items(step);
@@ -228,8 +254,9 @@ fn step_items(step: &StepRecord, for_attack: bool) -> Vec<Item> {
         "{actor} → {}",
         exchange.request.summary()
     ))];
-    items.extend(request_items(&exchange.request, step));
-    items.extend(response_items(&exchange.response));
+    items.extend(request_items(&exchange.request, step, verifier));
+    // In the order they happened: what the server checked and did, then
+    // its answer (whose error the server's own refusal would repeat).
     let shown_error = exchange.response.oauth_error();
     for event in &step.server_events {
         items.extend(event_summary(
@@ -239,6 +266,7 @@ fn step_items(step: &StepRecord, for_attack: bool) -> Vec<Item> {
             shown_error.as_deref(),
         ));
     }
+    items.extend(response_items(&exchange.response));
     items
 }
 
@@ -268,9 +296,10 @@ fn local_items(step: &StepRecord) -> Vec<Item> {
 }
 
 /// The parameters a request's step turns on: the code and the PKCE values
-/// (`−` where the request carries none), the bearer token of a resource
-/// call, and any the learner amended; the others named in one line.
-fn request_items(request: &HttpRequest, step: &StepRecord) -> Vec<Item> {
+/// (`−` where the request carries none; whose `code_verifier` it is, when
+/// `verifier` says), the bearer token of a resource call, and any the
+/// learner amended; the others named in one line.
+fn request_items(request: &HttpRequest, step: &StepRecord, verifier: Option<&str>) -> Vec<Item> {
     let path = request.summary();
     let expected: &[&str] = if path.ends_with("/token") {
         &["code", "code_verifier"]
@@ -304,6 +333,11 @@ fn request_items(request: &HttpRequest, step: &StepRecord) -> Vec<Item> {
             }
             None => items.push(Item::row(format!("param:{}", p.name), &p.name, &p.value)),
         }
+        if p.name == "code_verifier"
+            && let Some(whose) = verifier
+        {
+            items.push(Item::note(format!("({whose})"), Tone::Dim));
+        }
     }
     for name in expected.iter().filter(|n| request.param(n).is_none()) {
         items.push(Item::marked(
@@ -319,7 +353,14 @@ fn request_items(request: &HttpRequest, step: &StepRecord) -> Vec<Item> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
     {
-        items.push(Item::row("header:authorization", "Authorization", auth));
+        // The token alone, so that it is never split at the scheme's space.
+        let (label, value) = match auth.split_once(' ') {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                ("Bearer token", token)
+            }
+            _ => ("Authorization", auth.as_str()),
+        };
+        items.push(Item::row("header:authorization", label, value));
     }
     let others: Vec<&str> = request
         .params
@@ -357,7 +398,9 @@ fn response_items(response: &HttpResponse) -> Vec<Item> {
         .header("content-type")
         .is_some_and(|t| t.starts_with("text/html"));
     if html && (200..300).contains(&status) {
-        return vec![Item::Heading(format!("{heading}: the consent page"))];
+        return vec![Item::Heading(format!(
+            "{heading}: the consent page (request accepted)"
+        ))];
     }
     let fields: Vec<(String, String)> = if (300..400).contains(&status) {
         response
@@ -423,16 +466,23 @@ fn event_summary(
             items
         }
         ServerEvent::PkceChecked(check) => {
-            let mut items = vec![Item::Heading("the server checks PKCE".into())];
-            let rows = [
+            let rows: Vec<Item> = [
                 ("computed", &check.computed_challenge),
                 ("stored", &check.stored_challenge),
-            ];
-            for (label, value) in rows {
-                if let Some(value) = value {
-                    items.push(Item::row(format!("check:{label}"), label, value));
-                }
-            }
+            ]
+            .into_iter()
+            .filter_map(|(label, value)| {
+                Some(Item::row(format!("check:{label}"), label, value.as_ref()?))
+            })
+            .collect();
+            // Say what the two values are the first time they show.
+            let heading = if rows.is_empty() {
+                "the server checks PKCE"
+            } else {
+                "the server checks PKCE: challenge computed from code_verifier vs stored"
+            };
+            let mut items = vec![Item::Heading(heading.into())];
+            items.extend(rows);
             items.push(verdict_note(check));
             items
         }

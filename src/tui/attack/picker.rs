@@ -42,8 +42,8 @@ pub fn lines(cursor: Attack, theme: &Theme) -> Vec<Line<'static>> {
         .unwrap_or(0);
     let mut lines = vec![
         Line::styled(
-            "Each attack runs twice, for real: without its defence, and as OAuth 2.1 and MCP \
-             require.",
+            "Each attack is played after stage 4 of a victim's flow, twice and for real: \
+             without its defence, and as OAuth 2.1 and MCP require.",
             theme.dim,
         ),
         Line::default(),

@@ -17,6 +17,9 @@ pub struct Scripted {
     /// For a step that sends nothing, its short label on the strip (an
     /// HTTP step draws the request it recorded).
     pub local: Option<&'static str>,
+    /// Whose `code_verifier` the step's request carries, said under it on
+    /// the side where it carries one.
+    pub verifier: Option<&'static str>,
 }
 
 /// The words of one attack.
@@ -30,24 +33,38 @@ pub struct Script {
     pub opening: &'static str,
     /// The engine's steps, in order.
     pub steps: &'static [Scripted],
-    /// Whether the legitimate client's token request of stage 5 follows
-    /// (it shows whether the victim still gets its token).
+    /// The caption of the legitimate client's token request of stage 5,
+    /// where it belongs on screen (it shows whether the victim still gets
+    /// its token).
     pub real_client: Option<&'static str>,
     /// What the attacker holds when the attack succeeds.
     pub success: &'static str,
 }
 
+/// A request.
 const fn http(caption: &'static str) -> Scripted {
     Scripted {
         caption,
         local: None,
+        verifier: None,
     }
 }
 
+/// A token request, with whose `code_verifier` it carries.
+const fn token(caption: &'static str, verifier: &'static str) -> Scripted {
+    Scripted {
+        caption,
+        local: None,
+        verifier: Some(verifier),
+    }
+}
+
+/// A step that sends nothing, with its label on the strip.
 const fn local(caption: &'static str, local: &'static str) -> Scripted {
     Scripted {
         caption,
         local: Some(local),
+        verifier: None,
     }
 }
 
@@ -59,8 +76,10 @@ const INTERCEPTION: Script = Script {
     opening: "The victim's client holds its code (stages 1–4); the attacker read the redirect, \
               so it holds the code too",
     steps: &[
-        http(
-            "The attacker redeems the intercepted code at the token endpoint, before the real client",
+        token(
+            "The attacker redeems the intercepted code at the token endpoint, before the real \
+             client",
+            "made up: the real one never left the client",
         ),
         http("With the token it got, the attacker calls the protected resource"),
     ],
@@ -78,7 +97,10 @@ const SNIFFING: Script = Script {
             "The attacker takes code_challenge from the authorization request it read",
             "reads code_challenge",
         ),
-        http("It redeems the intercepted code, with that challenge as its code_verifier"),
+        token(
+            "It redeems the intercepted code, with that challenge as its code_verifier",
+            "the code_challenge it read",
+        ),
         http("With the token it got, the attacker calls the protected resource"),
     ],
     real_client: Some(REAL_CLIENT),
@@ -95,9 +117,12 @@ const DOWNGRADE: Script = Script {
         http("It approves its own request: the redirect carries a code issued with no challenge"),
         local(
             "It slips that code into the victim's callback, in place of the victim's own",
-            "puts its code in the victim's callback",
+            "code into the callback",
         ),
-        http("The victim's client redeems the attacker's code with its own code_verifier"),
+        token(
+            "The victim's client redeems the attacker's code with its own code_verifier",
+            "the victim's own, made for its own code",
+        ),
     ],
     real_client: None,
     success: "the victim's client holds a token to the attacker's account",
@@ -117,10 +142,12 @@ const INJECTION: Script = Script {
         http("It approves its own request: the redirect carries a code for its own session"),
         local(
             "It swaps the victim's code into that redirect before the client reads it",
-            "swaps the codes in its redirect",
+            "swaps the codes",
         ),
-        http(
-            "The client redeems the victim's code in the attacker's session, with that session's code_verifier",
+        token(
+            "The client redeems the victim's code in the attacker's session, with that \
+             session's code_verifier",
+            "the one the client made for the attacker's session",
         ),
     ],
     real_client: Some("Then the victim's client redeems its own code, as at stage 5"),
@@ -140,6 +167,17 @@ pub fn of(attack: Attack) -> &'static Script {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_strip_label_fits_an_80_column_strip() {
+        // Between the server's lane and the attacker's at 80 columns, with
+        // the `↺` and a space.
+        for attack in Attack::ALL {
+            for label in of(attack).steps.iter().filter_map(|s| s.local) {
+                assert!(label.chars().count() <= 24, "{label}");
+            }
+        }
+    }
 
     #[test]
     fn every_picker_line_fits_an_80_column_picker() {

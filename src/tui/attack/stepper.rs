@@ -14,7 +14,7 @@ use ratatui::widgets::Widget as _;
 
 use crate::tui::app::App;
 use crate::tui::pane::Pane;
-use crate::tui::rows::Item;
+use crate::tui::rows::{Item, str_width};
 use crate::tui::scroll::Extent;
 use crate::tui::theme::Theme;
 use crate::tui::{lesson as lesson_panel, view};
@@ -60,15 +60,20 @@ impl Layout {
             .map(|(half, items)| Pane::wanted_height(items, half.width, &app.theme))
             .max()
             .unwrap_or(3);
-        let (panes_height, panes) = if want <= room {
+        let unsplit = halves
+            .iter()
+            .zip(&both)
+            .all(|(half, items)| !splits_a_value(items, half.width));
+        let (panes_height, panes) = if want <= room && unsplit {
             let [left, right] = both;
             (want, vec![left, right])
         } else {
             let side = lab.side;
             let mut items = side_items(side);
             let at = role.map_or(0, |role| column::verdict(app, lab, side, role).len());
-            if let Some(line) = column::other_side(app, lab, side) {
-                items.insert(at, line);
+            if let Some(role) = role {
+                let others = column::other_side(app, lab, side, role);
+                items.splice(at..at, others);
             }
             let want = Pane::wanted_height(&items, body.width, &app.theme);
             (want.min(room).max(3), vec![items])
@@ -141,6 +146,20 @@ impl Layout {
             .chain(self.lesson.map(|area| lesson_panel::extent(app, area)))
             .fold(Extent::default(), Extent::and)
     }
+}
+
+/// Whether a pane `width` cells wide would split a value that a line of its
+/// own can hold whole (a 43-character code in a narrow column): then one
+/// side at a time reads better than two.
+fn splits_a_value(items: &[Item], width: u16) -> bool {
+    // The pane's border and padding, and the indent of a value on a line
+    // of its own (`rows::layout`).
+    let inner = usize::from(width.saturating_sub(3));
+    items.iter().any(|item| match item {
+        Item::Row(row) => row.value.split(' ').any(|w| str_width(w) + 4 > inner),
+        Item::Note(text, _) => text.split(' ').any(|w| str_width(w) > inner),
+        Item::Heading(_) | Item::Was(_) => false,
+    })
 }
 
 /// The top line's part after the app's name: the attack, `step k/n` and

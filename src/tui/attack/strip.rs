@@ -46,7 +46,7 @@ fn hop(app: &App, row: &Row) -> Hop {
                 _ => None,
             });
     match (row.role, recorded) {
-        (Role::Opening, _) => Hop::Local(Actor::Client, "1–4: the victim gets a code"),
+        (Role::Opening, _) => Hop::Local(Actor::Client, "1–4: victim gets a code"),
         (_, Some(step)) => match &step.exchange {
             Some(exchange) => Hop::Request(step.actor, exchange.request.summary()),
             None => Hop::Local(step.actor, local_label(lab.attack, row)),

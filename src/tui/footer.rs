@@ -62,6 +62,8 @@ fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>
         (Does::JumpToDigit | Does::Act(Action::Amend), Mode::AttackLab) => None,
         (Does::Act(Action::Close), Mode::AttackLab) => Some("back to the flow".into()),
         (Does::Act(Action::Close), _) => None,
+        // Inside an attack, `a` lists them again to pick another.
+        (Does::Act(Action::ToggleAttack), Mode::AttackLab) => Some("attacks".into()),
         (Does::Act(Action::OtherSide), Mode::AttackLab) if view::attack_one_side(app) => {
             Some(label.into())
         }

@@ -127,13 +127,13 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(Char('a'))],
         does: Does::Act(Action::ToggleAttack),
-        help: "attacks: pick one and step through it, without and with its defence",
-        hint: hint("attacks", 3),
+        help: "attacks: pick one, then step through both of its sides",
+        hint: hint("attack", 3),
     },
     Binding {
         keys: &[Plain(KeyCode::Tab)],
         does: Does::Act(Action::OtherSide),
-        help: "in an attack shown one side at a time: the other side",
+        help: "the other side of an attack, when one shows at a time",
         hint: hint("other side", 1),
     },
     Binding {

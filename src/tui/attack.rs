@@ -12,7 +12,8 @@
 //!
 //! Parts: [`Lab`] is the state (plain data, changed by `App::update`);
 //! `script` holds the words of each attack; `align` turns the records into
-//! rows; `column` lists one side of a row; `stepper` lays the screen out and
+//! rows; `column` lists one side of a row, with `opening` and `step` for
+//! what a row recorded; `stepper` lays the screen out and
 //! draws the top line; `strip` is the sequence strip with the attacker's
 //! lane; `lesson` picks the part of the attack's lesson a row explains;
 //! `picker` is the modal list of attacks.
@@ -20,8 +21,10 @@
 mod align;
 mod column;
 mod lesson;
+mod opening;
 mod picker;
 mod script;
+mod step;
 mod stepper;
 mod strip;
 

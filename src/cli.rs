@@ -314,13 +314,19 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 /// Options of `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The stage to draw (1-6); not needed with --screen.
-    #[arg(long, value_parser = parse_stage, required_unless_present = "screen")]
+    /// The stage to draw (1-6); not needed with --screen or --attack.
+    #[arg(long, value_parser = parse_stage, required_unless_present_any = ["screen", "attack"])]
     pub stage: Option<Stage>,
     /// Draw a screen other than a stage: the end summary (of a tour that
     /// stepped through every stage and answered no checkpoint) or the help.
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "attack")]
     pub screen: Option<RenderScreen>,
+    /// Draw a step of this attack of the attack lab, both sides of it.
+    #[arg(long, value_enum, conflicts_with_all = ["contrast", "wire"])]
+    pub attack: Option<Attack>,
+    /// The attack's step to draw, from 1.
+    #[arg(long, value_name = "K", requires = "attack", default_value_t = 1)]
+    pub step: usize,
     /// The flow to draw.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,

@@ -482,7 +482,8 @@ fn lessons_check(dir: &Path) -> ExitCode {
 fn render(args: RenderArgs) -> Result<(), Outcome> {
     let lessons = load_lessons(args.lessons.as_deref())?;
     let options = RenderOptions {
-        // The summary follows stage 6; the help opens over stage 1.
+        // The summary follows stage 6; the help opens over stage 1; with
+        // --attack the stage is not shown: the stepped flow starts at 1.
         stage: args.stage.unwrap_or(match args.screen {
             Some(RenderScreen::Summary) => Stage::Verification,
             Some(RenderScreen::Help) | None => Stage::Verifier,
@@ -497,8 +498,14 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         port: args.port,
         wire: args.wire,
         edits: args.amend.edits(),
+        attack: args.attack.map(|attack| (attack, args.step)),
     };
-    let screen = runtime()?.block_on(tui::render(&options))?;
+    let screen = runtime()?
+        .block_on(tui::render(&options))
+        .map_err(|error| match error.downcast::<tui::StepOutOfRange>() {
+            Ok(out_of_range) => Outcome::Refused(Refused(out_of_range.to_string())),
+            Err(error) => Outcome::Failed(error),
+        })?;
     print!("{screen}");
     if !screen.ends_with('\n') {
         println!();

@@ -30,6 +30,14 @@
 //! experiment; it names the stage whose request the experiment changes and
 //! may use the placeholders of that stage.
 //!
+//! An attack lesson opens with what the attack is, then has `###`
+//! sections: what the attacker can do, why it works without the defence,
+//! which rule stops it, and what this run sent and got. The attack lab shows
+//! both sides of the attack at once: the opening and the first section until
+//! the attack is decided, the next two from then on; each side's own values
+//! are in its column, so the lab leaves out the sections after the third,
+//! which a transcript of one side shows.
+//!
 //! # Placeholders
 //! `{{name}}` is replaced by a value of the run, and must stand inside inline
 //! code (`` `{{name}}` ``) or a code block so the value shows verbatim. A

@@ -5,12 +5,12 @@
 //! `keys` is the one table of keys, which [`keymap`] turns into [`Action`]s
 //! and the help and the footer list; `view` draws the screen as a pure
 //! function of the app, one file per part of it (stage bar, client and
-//! server panes, sequence strip, lesson, contrast, attack lab, help, footer,
-//! too-small); `theme` holds every style; `event_loop` runs the loop and the
+//! server panes, sequence strip, lesson, contrast, the attack lab with its
+//! picker, help, footer, too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
 mod app;
-mod attack_lab;
+mod attack;
 mod autoplay;
 mod bench;
 mod checkpoint;
@@ -47,10 +47,11 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::flow::{Edit, Engine, Flow, Stage, Step};
+use crate::flow::{Attack, Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
+pub use attack::{Lab, PickerInput, Side};
 pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
 pub use keymap::{key_action, keymap};
@@ -137,6 +138,21 @@ pub struct RenderOptions {
     pub wire: bool,
     /// Edits of the stepped flow's requests (`--set`, `--drop`).
     pub edits: Vec<(Stage, Edit)>,
+    /// Draw this attack of the attack lab at this step (from 1) instead of
+    /// a stage.
+    pub attack: Option<(Attack, usize)>,
+}
+
+/// `render --attack NAME --step K` with K outside the attack's steps.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--step {step}: the {attack} attack has steps 1 to {steps}")]
+pub struct StepOutOfRange {
+    /// The attack's name.
+    pub attack: &'static str,
+    /// The step asked for.
+    pub step: usize,
+    /// How many steps it has.
+    pub steps: usize,
 }
 
 /// Runs the interactive tutorial until the user quits or a signal ends it.
@@ -280,6 +296,24 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
         None => {}
     }
+    if let Some((attack, _)) = options.attack {
+        app.update(Action::ToggleAttack);
+        app.update(Action::Picker(attack::PickerInput::Pick(attack)));
+    }
     load(&mut app).await?;
+    if let Some((attack, step)) = options.attack {
+        let steps = app.attack_steps();
+        if !(1..=steps).contains(&step) {
+            return Err(StepOutOfRange {
+                attack: attack.name(),
+                step,
+                steps,
+            }
+            .into());
+        }
+        for _ in 1..step {
+            app.update(Action::Next);
+        }
+    }
     Ok(screen_text(&app, width, height))
 }

@@ -69,3 +69,64 @@ fn set_and_drop_amend_the_stepped_flow_and_wire_shows_its_raw_http() {
         assert!(screen.contains(shown), "{shown} is not on\n{screen}");
     }
 }
+
+#[test]
+fn render_draws_a_step_of_an_attack_without_a_stage() {
+    let args = [
+        "--seed",
+        "7",
+        "--port",
+        "47633",
+        "--attack",
+        "downgrade",
+        "--step",
+        "2",
+        "--size",
+        "120x40",
+    ];
+    let screen = render(&args);
+    for shown in [
+        "attack: downgrade · step 2/5",
+        "without the defence",
+        "as OAuth 2.1 and MCP require",
+        "✓ attack refused at step 2: GET /authorize →",
+        "error            invalid_request",
+        "(the attack is decided at step 5)",
+    ] {
+        assert!(screen.contains(shown), "{shown} is not on\n{screen}");
+    }
+    assert_eq!(render(&args), screen, "the same byte for byte");
+    // --step defaults to the first step.
+    let first = render(&["--seed", "7", "--attack", "interception"]);
+    assert!(first.contains("attack: interception · step 1/4"), "{first}");
+}
+
+#[test]
+fn a_step_outside_the_attack_is_refused_with_exit_2() {
+    for step in ["0", "5"] {
+        let output = Command::cargo_bin("pkce-tutor")
+            .unwrap()
+            .args(["render", "--seed", "7", "--attack", "interception"])
+            .args(["--step", step])
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "--step {step}");
+        assert!(output.stdout.is_empty(), "--step {step}: nothing on stdout");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "--step {step}: the interception attack has steps 1 to 4"
+            )),
+            "{stderr}"
+        );
+    }
+    // --step needs --attack; --stage is needed without it.
+    for args in [&["render", "--step", "2"][..], &["render"][..]] {
+        let output = Command::cargo_bin("pkce-tutor")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+    }
+}

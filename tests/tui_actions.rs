@@ -4,7 +4,7 @@
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pkce_tutor::flow::{Flow, Stage};
+use pkce_tutor::flow::{Attack, Flow, Stage};
 use pkce_tutor::tui::{Action, App, Mode, RunKey, Scroll, ThemeName, keymap, screen_text};
 use tui_support::{app, load, screen};
 
@@ -35,19 +35,20 @@ async fn next_five_times_contrast_attack_help_quit() {
     assert!(screen_text(&app, 120, 40).contains("no PKCE (Step 04)"));
 
     app.update(Action::ToggleAttack);
+    assert!(app.lab.picker.is_some(), "a opens the picker");
+    assert_eq!(app.mode, Mode::Contrast, "over the screen it was opened on");
+    app.update(Action::Picker(pkce_tutor::tui::PickerInput::Choose));
     assert_eq!(app.mode, Mode::AttackLab);
-    assert!(
-        app.demands()
-            .contains(&(RunKey::interception(Flow::Plain), 6))
-    );
+    assert_eq!(app.lab.attack, Attack::Interception);
+    let interception = |flow| RunKey::attacked(flow, Attack::Interception);
+    assert!(app.demands().contains(&(interception(Flow::Plain), 5)));
     load(&mut app).await;
-    let plain = app
-        .run(RunKey::interception(Flow::Plain))
-        .expect("replayed");
+    let plain = app.run(interception(Flow::Plain)).expect("replayed");
     assert!(plain.trace.attack.as_ref().is_some_and(|a| a.succeeded));
-    let pkce = app.run(RunKey::interception(Flow::Pkce)).expect("replayed");
+    let pkce = app.run(interception(Flow::Pkce)).expect("replayed");
     assert!(pkce.trace.attack.as_ref().is_some_and(|a| !a.succeeded));
-    assert!(screen_text(&app, 120, 40).contains("ATTACK SUCCEEDED"));
+    app.update(Action::Next);
+    assert!(screen_text(&app, 120, 40).contains("✗ attack succeeded at step 2"));
 
     app.update(Action::ToggleHelp);
     assert!(app.help);
@@ -114,6 +115,7 @@ fn keymap_follows_the_contract() {
         Some(Action::Jump(Stage::Verification))
     );
     assert_eq!(key(KeyCode::Char('a')), Some(Action::ToggleAttack));
+    assert_eq!(key(KeyCode::Tab), Some(Action::OtherSide));
     assert_eq!(key(KeyCode::Char('?')), Some(Action::ToggleHelp));
     assert_eq!(
         key(KeyCode::PageDown),

@@ -6,7 +6,7 @@
 mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use pkce_tutor::flow::{Edit, Experiment, Flow, Stage};
+use pkce_tutor::flow::{Attack, Edit, Experiment, Flow, Stage};
 use pkce_tutor::tui::{
     Action, App, EditorInput as Input, Mode, RunKey, Scroll, ThemeName, key_action, screen_text,
 };
@@ -302,14 +302,20 @@ fn the_stepped_flow_gets_the_pinned_port_and_the_edits_the_others_the_next_ports
         other.edits.is_empty(),
         "edits apply to the stepped flow only"
     );
+    // Each side of each attack on a port of its own, so that the runs of
+    // every attack picked can live at once.
+    let mut ports: Vec<u16> = Attack::ALL
+        .into_iter()
+        .flat_map(|attack| [Flow::Plain, Flow::Pkce].map(|f| RunKey::attacked(f, attack)))
+        .filter_map(|key| app.scenario(key).port)
+        .collect();
     assert_eq!(
-        app.scenario(RunKey::interception(Flow::Plain)).port,
+        app.scenario(RunKey::attacked(Flow::Plain, Attack::Interception))
+            .port,
         Some(47002)
     );
-    assert_eq!(
-        app.scenario(RunKey::interception(Flow::Pkce)).port,
-        Some(47003)
-    );
+    ports.sort_unstable();
+    assert_eq!(ports, (47002..47010).collect::<Vec<_>>());
 }
 
 #[tokio::test]

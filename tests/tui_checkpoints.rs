@@ -344,6 +344,7 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
         port: None,
         wire: false,
         edits: Vec::new(),
+        attack: None,
     };
     let text = pkce_tutor::tui::render(&options)
         .await

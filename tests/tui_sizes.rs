@@ -1,11 +1,11 @@
 //! No panic at any size from 1×1 to 300×100: every stage of both flows, in
-//! every mode and with the help open, drawn on a grid of sizes; every line
-//! fits the width.
+//! every mode and with the help open, every step of every attack, and the
+//! attack picker, drawn on a grid of sizes; every line fits the width.
 
 mod tui_support;
 
-use pkce_tutor::flow::{Flow, Stage};
-use pkce_tutor::tui::{Action, App, EditorInput, Mode, ThemeName, screen_text};
+use pkce_tutor::flow::{Attack, Flow, Stage};
+use pkce_tutor::tui::{Action, App, EditorInput, Mode, PickerInput, ThemeName, screen_text};
 use tui_support::{app, load};
 
 const WIDTHS: [u16; 16] = [
@@ -19,15 +19,13 @@ async fn every_stage_at_every_size() {
         let mut app = app(flow, Stage::Verification, ThemeName::Light);
         app.update(Action::ToggleContrast);
         load(&mut app).await;
-        app.update(Action::ToggleAttack);
-        load(&mut app).await;
-        for mode in [Mode::Stepping, Mode::Contrast, Mode::AttackLab, Mode::Wire] {
+        // The attack lab has its own steps: `every_step_of_every_attack_at_every_size`.
+        for mode in [Mode::Stepping, Mode::Contrast, Mode::Wire] {
             while app.mode != mode {
                 app.update(match mode {
                     Mode::Contrast => Action::ToggleContrast,
-                    Mode::AttackLab => Action::ToggleAttack,
                     Mode::Wire => Action::ToggleWire,
-                    Mode::Stepping => Action::Close,
+                    _ => Action::Close,
                 });
             }
             for stage in Stage::ALL {
@@ -37,6 +35,24 @@ async fn every_stage_at_every_size() {
                     fits_every_size(&app);
                 }
             }
+        }
+    }
+}
+
+/// Every step of every attack, one side or both, and the picker over it.
+#[tokio::test]
+async fn every_step_of_every_attack_at_every_size() {
+    let mut app = app(Flow::Pkce, Stage::Verifier, ThemeName::Light);
+    for attack in Attack::ALL {
+        app.update(Action::ToggleAttack);
+        fits_every_size(&app);
+        app.update(Action::Picker(PickerInput::Pick(attack)));
+        load(&mut app).await;
+        for _ in 0..app.attack_steps() {
+            fits_every_size(&app);
+            app.update(Action::OtherSide);
+            fits_every_size(&app);
+            app.update(Action::Next);
         }
     }
 }

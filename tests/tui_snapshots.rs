@@ -1,12 +1,12 @@
 //! Whole screens, drawn through `TestBackend` from real seeded runs (seed 7,
 //! port pinned), snapshotted with insta: every stage of both flows at 80×24
-//! and 120×40, the contrast, the interception replay, help, too-small, and
-//! the mono theme's styles.
+//! and 120×40, the contrast, help, too-small, and the mono theme's styles
+//! (the attack lab's screens are in `tui_attacks.rs`).
 
 mod tui_support;
 
 use pkce_tutor::flow::{Flow, Stage};
-use pkce_tutor::tui::{Action, Scroll, ThemeName, screen_buffer, screen_text};
+use pkce_tutor::tui::{Action, ThemeName, screen_buffer, screen_text};
 use tui_support::screen;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -57,36 +57,6 @@ async fn contrast() {
             check(&name, Flow::Pkce, stage, &[Action::ToggleContrast], size).await;
         }
     }
-}
-
-#[tokio::test]
-async fn interception_replay_both_flows() {
-    for size in SIZES {
-        let name = format!("attack_interception_{}x{}", size.0, size.1);
-        check(
-            &name,
-            Flow::Pkce,
-            Stage::CodeIssued,
-            &[Action::ToggleAttack],
-            size,
-        )
-        .await;
-    }
-    // Scrolled to the end of the columns, at the small size: once the
-    // replay is loaded (before, there is nothing to scroll).
-    let mut app = screen(
-        Flow::Pkce,
-        Stage::CodeIssued,
-        &[Action::ToggleAttack],
-        ThemeName::Dark,
-    )
-    .await;
-    app.resize(80, 24);
-    for _ in 0..3 {
-        app.update(Action::Scroll(Scroll::PageDown));
-    }
-    let text = screen_text(&app, 80, 24);
-    settings().bind(|| insta::assert_snapshot!("attack_interception_scrolled_80x24", text));
 }
 
 #[tokio::test]

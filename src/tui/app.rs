@@ -23,6 +23,7 @@ use crate::lessons::{LessonSet, Letter};
 use crate::record::ExternalRequest;
 
 use super::ThemeName;
+use super::attack::{self, Lab, Picked, PickerInput};
 use super::autoplay::{self, Autoplay};
 use super::bench::{self, Bench};
 use super::checkpoint;
@@ -40,7 +41,8 @@ pub enum Mode {
     Stepping,
     /// The same stage of both flows side by side.
     Contrast,
-    /// The interception replay against both flows.
+    /// The attack lab: the attack chosen in the picker, stepped through,
+    /// both of its sides at once.
     AttackLab,
     /// The raw HTTP of the stage's requests and responses (`w`).
     Wire,
@@ -57,11 +59,16 @@ pub enum Action {
     Jump(Stage),
     /// Toggle the contrast with the other flow.
     ToggleContrast,
-    /// Toggle the attack lab.
+    /// Open the attack picker (or close it).
     ToggleAttack,
+    /// A key for the open attack picker.
+    Picker(PickerInput),
+    /// In an attack shown one side at a time, show the other side.
+    OtherSide,
     /// Toggle the help overlay.
     ToggleHelp,
-    /// Close what is open: the help, else the contrast or the attack lab.
+    /// Close what is open: the help, else the attack picker, else the
+    /// contrast, the wire view or the attack lab.
     /// On the main screen it does nothing: Esc never quits (DESIGN v2),
     /// only [`Action::Quit`] does.
     Close,
@@ -101,11 +108,11 @@ impl RunKey {
         Self { flow, attack: None }
     }
 
-    /// A run of that flow with the interception replay.
-    pub fn interception(flow: Flow) -> Self {
+    /// A run of that flow with `attack` played after stage 4.
+    pub fn attacked(flow: Flow, attack: Attack) -> Self {
         Self {
             flow,
-            attack: Some(Attack::Interception),
+            attack: Some(attack),
         }
     }
 }
@@ -270,6 +277,8 @@ pub struct App {
     pub notes: bool,
     /// The lessons.
     pub lessons: Arc<LessonSet>,
+    /// The attack lab: the picker, the attack chosen and its step.
+    pub lab: Lab,
     /// Set when the app should end.
     pub quit: bool,
     /// The learner's progress and the checkpoint overlay.
@@ -307,6 +316,7 @@ impl App {
             theme: Theme::new(config.theme),
             notes: config.notes,
             lessons: config.lessons,
+            lab: Lab::default(),
             quit: false,
             learner: Learner::default(),
             summary: false,
@@ -319,19 +329,23 @@ impl App {
     }
 
     /// The scenario of a run of the current generation: its seed, its port
-    /// (the pinned one for the stepped flow, the next ones for the others),
-    /// and for the flow being stepped, the learner's edits.
+    /// (the pinned one for the stepped flow, the next ones for the others:
+    /// the other flow, then each attack's two sides, so that the runs of
+    /// every attack can live at once), and for the flow being stepped, the
+    /// learner's edits.
     pub fn scenario(&self, key: RunKey) -> Scenario {
         let stepped = key == RunKey::honest(self.flow);
         let offset = match key {
             _ if stepped => 0,
             RunKey { attack: None, .. } => 1,
             RunKey {
-                flow: Flow::Plain, ..
-            } => 2,
-            RunKey {
-                flow: Flow::Pkce, ..
-            } => 3,
+                flow,
+                attack: Some(attack),
+            } => {
+                let index = Attack::ALL.iter().position(|&a| a == attack).unwrap_or(0);
+                let side = u16::from(flow == Flow::Pkce);
+                2 + 2 * u16::try_from(index).unwrap_or(0) + side
+            }
         };
         Scenario {
             attack: key.attack,
@@ -346,6 +360,11 @@ impl App {
             code_lifetime: self.code_lifetime,
             ..Scenario::new(key.flow)
         }
+    }
+
+    /// The terminal's size, as last set by [`App::resize`].
+    pub fn size(&self) -> Size {
+        self.size
     }
 
     /// The terminal is now `width`×`height`: the scroll offset is brought
@@ -371,6 +390,16 @@ impl App {
             return;
         }
         match action {
+            // Inside an attack, Right and Left step through it.
+            Action::Next | Action::Prev if self.mode == Mode::AttackLab => {
+                let rows = self.attack_steps();
+                let by = if action == Action::Next { 1 } else { -1 };
+                let before = self.lab.step;
+                self.lab.step_by(by, rows);
+                if self.lab.step != before {
+                    self.scroll = 0;
+                }
+            }
             Action::Next => {
                 if let Some(next) = self.stage.next() {
                     self.go_to(next);
@@ -381,14 +410,39 @@ impl App {
                     self.go_to(prev);
                 }
             }
-            Action::Jump(stage) => self.go_to(stage),
+            // A stage's digit leaves the attack for that stage of the flow.
+            Action::Jump(stage) => {
+                if self.mode == Mode::AttackLab {
+                    self.set_mode(Mode::Stepping);
+                }
+                self.go_to(stage);
+            }
             Action::ToggleContrast => self.toggle_mode(Mode::Contrast),
             Action::ToggleWire => self.toggle_mode(Mode::Wire),
-            Action::ToggleAttack => self.toggle_mode(Mode::AttackLab),
+            Action::ToggleAttack => {
+                self.help = false;
+                match self.lab.picker {
+                    Some(_) => self.lab.picker = None,
+                    None => self.lab.open_picker(),
+                }
+            }
+            Action::Picker(input) => {
+                if let Picked::Chosen(_) = self.lab.handle_picker(input) {
+                    self.set_mode(Mode::AttackLab);
+                }
+            }
+            Action::OtherSide => {
+                if self.mode == Mode::AttackLab {
+                    self.lab.side = self.lab.side.other();
+                    self.scroll = 0;
+                }
+            }
             Action::ToggleHelp => self.help = !self.help,
             Action::Close => {
                 if self.help {
                     self.help = false;
+                } else if self.lab.picker.is_some() {
+                    self.lab.picker = None;
                 } else if self.mode != Mode::Stepping {
                     self.set_mode(Mode::Stepping);
                 }
@@ -548,6 +602,12 @@ impl App {
         true
     }
 
+    /// How many steps the attack of the attack lab has (its rows: the
+    /// opening, the recorded steps, the legitimate client's request).
+    pub fn attack_steps(&self) -> usize {
+        attack::rows(self, self.lab.attack).len()
+    }
+
     /// What has been received from a run.
     pub fn run(&self, key: RunKey) -> Option<&Run> {
         self.runs.get(&key)
@@ -561,9 +621,12 @@ impl App {
         match self.mode {
             Mode::Stepping | Mode::Wire => {}
             Mode::Contrast => wanted.push((RunKey::honest(self.flow.other()), upto)),
+            // Each side as far as the legitimate client's token request,
+            // which follows the attack.
             Mode::AttackLab => {
-                wanted.push((RunKey::interception(Flow::Plain), 6));
-                wanted.push((RunKey::interception(Flow::Pkce), 6));
+                for flow in [Flow::Plain, Flow::Pkce] {
+                    wanted.push((RunKey::attacked(flow, self.lab.attack), 5));
+                }
             }
         }
         wanted

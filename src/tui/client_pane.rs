@@ -347,20 +347,6 @@ pub fn param_items(params: &[Param], flow: Flow) -> impl Iterator<Item = Item> +
     })
 }
 
-/// A request: its line, then its parameters decoded, one per line.
-pub fn request_items(request: &HttpRequest, flow: Flow, arrow: &str) -> Vec<Item> {
-    let mut items = vec![Item::Heading(format!("{arrow} {}", request.summary()))];
-    items.extend(param_items(&request.params, flow));
-    if let Some((_, auth)) = request
-        .headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
-    {
-        items.push(Item::row("header:authorization", "Authorization", auth));
-    }
-    items
-}
-
 /// The reason phrase of a status code this tutorial meets (empty for
 /// others).
 pub fn reason(status: u16) -> &'static str {

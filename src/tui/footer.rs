@@ -1,6 +1,7 @@
 //! The footer: the key hints of the current screen, read from the key
 //! table, as many as fit, most important first; while the request editor
-//! is open, its own keys (with a text field open or not).
+//! or the attack picker is open, its own keys (the editor's with a text
+//! field open or not).
 
 use std::borrow::Cow;
 
@@ -11,7 +12,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::app::{Action, App, Mode};
 use super::keys::{self, Does, KEYS};
-use super::{checkpoint, summary_screen};
+use super::{checkpoint, summary_screen, view};
 
 /// The hints of the current screen, `(keys, label)`, most important first.
 /// Rows that share a label are one hint (`←/→ stage`, `PgUp/PgDn scroll`).
@@ -24,6 +25,12 @@ pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
     }
     if let Some(open) = &app.learner.open {
         return checkpoint::hints(app, open)
+            .into_iter()
+            .map(|(keys, label)| (keys, label.into()))
+            .collect();
+    }
+    if app.lab.picker.is_some() {
+        return keys::picker_hints()
             .into_iter()
             .map(|(keys, label)| (keys, label.into()))
             .collect();
@@ -58,11 +65,20 @@ fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>
         return None;
     }
     match (does, app.mode) {
-        // The attack lab shows the replay whatever the stage.
-        (Does::JumpToDigit | Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => None,
-        // The key that opened the contrast or the attack lab closes it.
+        // Inside an attack, Right and Left step through it; the stages,
+        // and the editor of the flow's requests, wait for Esc.
+        (Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => Some("step".into()),
+        (Does::JumpToDigit | Does::Act(Action::Amend), Mode::AttackLab) => None,
+        (Does::Act(Action::Close), Mode::AttackLab) => Some("back to the flow".into()),
+        (Does::Act(Action::Close), _) => None,
+        // Inside an attack, `a` lists them again to pick another.
+        (Does::Act(Action::ToggleAttack), Mode::AttackLab) => Some("attacks".into()),
+        (Does::Act(Action::OtherSide), Mode::AttackLab) if view::attack_one_side(app) => {
+            Some(label.into())
+        }
+        (Does::Act(Action::OtherSide), _) => None,
+        // The key that opened the contrast or the wire view closes it.
         (Does::Act(Action::ToggleContrast), Mode::Contrast)
-        | (Does::Act(Action::ToggleAttack), Mode::AttackLab)
         | (Does::Act(Action::ToggleWire), Mode::Wire) => Some(format!("close {label}").into()),
         _ => Some(label.into()),
     }

@@ -1,5 +1,6 @@
 //! The help overlay (?): every key (from the key table; the request
-//! editor's own keys while it is open), and how to read the screen.
+//! editor's or the attack picker's own keys while it is open), and how to
+//! read the screen.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -23,6 +24,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let (heading, entries) = match &app.editor {
         Some(_) => ("Keys of the request editor", keys::editor_help_entries()),
+        None if app.lab.picker.is_some() => {
+            ("Keys of the attack picker", keys::picker_help_entries())
+        }
         None => ("Keys", keys::help_entries()),
     };
     let mut lines = vec![Line::styled(heading, theme.heading)];

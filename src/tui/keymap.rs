@@ -4,13 +4,14 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{Action, App};
-use super::keys::{KEYS, Key};
+use super::keys::{KEYS, Key, PICKER_KEYS};
 use super::{checkpoint, editor};
 
 /// The action a key press asks for on the app as it stands: an open
 /// checkpoint is modal (see [`checkpoint::key_action`]), so is the open
 /// editor, which reads every key but Ctrl-C (see
-/// [`super::keys::EDITOR_KEYS`]); otherwise [`keymap`].
+/// [`super::keys::EDITOR_KEYS`]), and the open attack picker answers only
+/// its own keys ([`PICKER_KEYS`]); otherwise [`keymap`].
 pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
     let ctrl_c = key.modifiers.contains(KeyModifiers::CONTROL)
         && matches!(key.code, KeyCode::Char('c' | 'C'))
@@ -26,24 +27,38 @@ pub fn key_action(app: &App, key: KeyEvent) -> Option<Action> {
         }
         Some(editor) if editor.typing.is_none() && key.code == KeyCode::Char('?') => keymap(key),
         Some(_) => editor::input(key).map(Action::Editor),
+        // The help over the picker closes as help does.
+        None if app.lab.picker.is_some() && app.help => {
+            keymap(key).filter(|a| matches!(a, Action::ToggleHelp | Action::Close | Action::Quit))
+        }
+        None if app.lab.picker.is_some() => {
+            let key = table_key(key)?;
+            PICKER_KEYS.iter().find_map(|binding| binding.action(key))
+        }
         None => keymap(key),
+    }
+}
+
+/// A key press as the tables name it; `None` for a release (terminals with
+/// the kitty protocol report them) or Ctrl with a key that is no letter.
+fn table_key(key: KeyEvent) -> Option<Key> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        match key.code {
+            KeyCode::Char(c) => Some(Key::Ctrl(c.to_ascii_lowercase())),
+            _ => None,
+        }
+    } else {
+        Some(Key::Plain(key.code))
     }
 }
 
 /// The action a key press asks for, if any. Key releases are ignored
 /// (terminals with the kitty protocol report them).
 pub fn keymap(key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
-    }
-    let key = if key.modifiers.contains(KeyModifiers::CONTROL) {
-        match key.code {
-            KeyCode::Char(c) => Key::Ctrl(c.to_ascii_lowercase()),
-            _ => return None,
-        }
-    } else {
-        Key::Plain(key.code)
-    };
+    let key = table_key(key)?;
     KEYS.iter().find_map(|binding| binding.action(key))
 }
 

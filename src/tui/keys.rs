@@ -2,8 +2,9 @@
 //! asks for, the help overlay's line for it and the footer's short label.
 //! The keymap, the help overlay and the footer are all read from [`KEYS`],
 //! so a key is added, changed or documented in one place. The request
-//! editor is modal: while it is open its own keys, [`EDITOR_KEYS`], replace
-//! these, in its key line and in the help.
+//! editor and the attack picker are modal: while one is open its own keys,
+//! [`EDITOR_KEYS`] or [`PICKER_KEYS`], replace these, in its key line and
+//! in the help.
 
 use std::borrow::Cow;
 
@@ -13,6 +14,7 @@ use crossterm::event::KeyCode::Char;
 use crate::flow::Stage;
 
 use super::app::Action;
+use super::attack::{self, PickerInput};
 use super::editor::Input;
 use super::scroll::Scroll;
 use Key::{Ctrl, Plain};
@@ -38,6 +40,7 @@ impl Key {
             Self::Plain(KeyCode::PageUp) => "PgUp".into(),
             Self::Plain(KeyCode::PageDown) => "PgDn".into(),
             Self::Plain(KeyCode::Esc) => "Esc".into(),
+            Self::Plain(KeyCode::Tab) => "Tab".into(),
             Self::Plain(KeyCode::Char(' ')) => "Space".into(),
             Self::Plain(KeyCode::Char(c)) => c.to_string().into(),
             Self::Plain(code) => code.to_string().into(),
@@ -88,7 +91,7 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(KeyCode::Left), Plain(Char('h')), Plain(Char('p'))],
         does: Does::Act(Action::Prev),
-        help: "previous stage",
+        help: "previous stage (in an attack: its previous step)",
         hint: hint("stage", 0),
     },
     Binding {
@@ -99,7 +102,7 @@ pub const KEYS: &[Binding] = &[
             Plain(Char('n')),
         ],
         does: Does::Act(Action::Next),
-        help: "next stage",
+        help: "next stage (in an attack: its next step)",
         hint: hint("stage", 0),
     },
     Binding {
@@ -124,8 +127,14 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(Char('a'))],
         does: Does::Act(Action::ToggleAttack),
-        help: "attack lab: the interception replay, both flows",
+        help: "attacks: pick one, then step through both of its sides",
         hint: hint("attack", 3),
+    },
+    Binding {
+        keys: &[Plain(KeyCode::Tab)],
+        does: Does::Act(Action::OtherSide),
+        help: "the other side of an attack, when one shows at a time",
+        hint: hint("other side", 1),
     },
     Binding {
         keys: &[Plain(Char('e'))],
@@ -191,7 +200,8 @@ pub const KEYS: &[Binding] = &[
         keys: &[Plain(KeyCode::Esc)],
         does: Does::Act(Action::Close),
         help: "close what is open (never quits)",
-        hint: None,
+        // Advertised only in the attack lab (footer.rs).
+        hint: hint("close", 1),
     },
     Binding {
         keys: &[Plain(Char('q')), Ctrl('c')],
@@ -221,21 +231,32 @@ impl Binding {
     /// The keys as the help lists them: all of them, or `1 … 6` for a run of
     /// digits.
     pub fn help_keys(&self) -> String {
-        match digit_run(self.keys) {
-            Some((first, last)) => format!("{first} … {last}"),
-            None => {
-                let names: Vec<_> = self.keys.iter().map(|k| k.name()).collect();
-                names.join(" ")
-            }
-        }
+        help_keys(self.keys)
     }
 
     /// The key the footer shows: the first, or `1-6` for a run of digits.
     pub fn footer_key(&self) -> Cow<'static, str> {
-        match digit_run(self.keys) {
-            Some((first, last)) => format!("{first}-{last}").into(),
-            None => self.keys.first().map_or("".into(), |k| k.name()),
+        footer_key(self.keys)
+    }
+}
+
+/// Keys as the help lists them: all of them, or `1 … 6` for a run of digits.
+fn help_keys(keys: &[Key]) -> String {
+    match digit_run(keys) {
+        Some((first, last)) => format!("{first} … {last}"),
+        None => {
+            let names: Vec<_> = keys.iter().map(|k| k.name()).collect();
+            names.join(" ")
         }
+    }
+}
+
+/// The key of a row the footer shows: the first, or `1-6` for a run of
+/// digits.
+fn footer_key(keys: &[Key]) -> Cow<'static, str> {
+    match digit_run(keys) {
+        Some((first, last)) => format!("{first}-{last}").into(),
+        None => keys.first().map_or("".into(), |k| k.name()),
     }
 }
 
@@ -278,6 +299,119 @@ fn merge_entries(
         }
     }
     entries
+}
+
+/// What the keys of a picker row ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerDoes {
+    /// The same action, whichever key of the row is pressed.
+    Act(Action),
+    /// Choose the attack whose number the digit pressed is.
+    PickDigit,
+}
+
+/// One row of the attack picker's keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PickerBinding {
+    /// The keys, in the order the help lists them.
+    pub keys: &'static [Key],
+    /// What they ask for.
+    pub does: PickerDoes,
+    /// The help overlay's description.
+    pub help: &'static str,
+    /// The footer's label while the picker is open, if it shows the row.
+    pub hint: Option<&'static str>,
+}
+
+/// The attack picker's keys (`a`): it is modal, so the digits choose an
+/// attack rather than jump to a stage.
+pub const PICKER_KEYS: &[PickerBinding] = &[
+    PickerBinding {
+        keys: &[Plain(KeyCode::Up)],
+        does: PickerDoes::Act(Action::Picker(PickerInput::Up)),
+        help: "move through the attacks",
+        hint: Some("select"),
+    },
+    PickerBinding {
+        keys: &[Plain(KeyCode::Down)],
+        does: PickerDoes::Act(Action::Picker(PickerInput::Down)),
+        help: "move through the attacks",
+        hint: Some("select"),
+    },
+    PickerBinding {
+        keys: &[Plain(KeyCode::Enter)],
+        does: PickerDoes::Act(Action::Picker(PickerInput::Choose)),
+        help: "step through the attack under the cursor",
+        hint: Some("choose"),
+    },
+    PickerBinding {
+        keys: &[
+            Plain(Char('1')),
+            Plain(Char('2')),
+            Plain(Char('3')),
+            Plain(Char('4')),
+        ],
+        does: PickerDoes::PickDigit,
+        help: "step through that attack",
+        hint: Some("choose"),
+    },
+    PickerBinding {
+        keys: &[Plain(KeyCode::Esc), Plain(Char('a'))],
+        does: PickerDoes::Act(Action::Close),
+        help: "close the list, back to where it was opened",
+        hint: Some("back"),
+    },
+    PickerBinding {
+        keys: &[Plain(Char('?'))],
+        does: PickerDoes::Act(Action::ToggleHelp),
+        help: "these keys",
+        hint: Some("help"),
+    },
+    PickerBinding {
+        keys: &[Plain(Char('q')), Ctrl('c')],
+        does: PickerDoes::Act(Action::Quit),
+        help: "quit",
+        hint: None,
+    },
+];
+
+impl PickerBinding {
+    /// The action `key` asks for, if `key` is one of this row's.
+    pub fn action(&self, key: Key) -> Option<Action> {
+        if !self.keys.contains(&key) {
+            return None;
+        }
+        match (self.does, key) {
+            (PickerDoes::Act(action), _) => Some(action),
+            (PickerDoes::PickDigit, Plain(Char(c))) => {
+                attack::attack_of_digit(c).map(|a| Action::Picker(PickerInput::Pick(a)))
+            }
+            (PickerDoes::PickDigit, _) => None,
+        }
+    }
+}
+
+/// The picker's key line, `(keys, label)`; rows of one label are one hint
+/// (`↑/↓ select`).
+pub fn picker_hints() -> Vec<(String, &'static str)> {
+    let mut hints: Vec<(String, &'static str)> = Vec::new();
+    for binding in PICKER_KEYS {
+        let Some(label) = binding.hint else { continue };
+        let keys = footer_key(binding.keys);
+        match hints.last_mut() {
+            Some((previous, last)) if *last == label => {
+                previous.push('/');
+                previous.push_str(&keys);
+            }
+            _ => hints.push((keys.into_owned(), label)),
+        }
+    }
+    hints
+}
+
+/// The help's entries for the picker, in table order.
+pub fn picker_help_entries() -> Vec<(String, &'static str)> {
+    merge_entries(PICKER_KEYS.iter().map(|b| (help_keys(b.keys), b.help)))
 }
 
 /// One row of the editor's keys.
@@ -405,16 +539,7 @@ pub fn editor_hints(field_open: bool) -> Vec<(String, &'static str)> {
 
 /// The help's entries for the editor, in table order.
 pub fn editor_help_entries() -> Vec<(String, &'static str)> {
-    merge_entries(EDITOR_KEYS.iter().map(|b| {
-        let keys = match digit_run(b.keys) {
-            Some((first, last)) => format!("{first} … {last}"),
-            None => {
-                let names: Vec<_> = b.keys.iter().map(|k| k.name()).collect();
-                names.join(" ")
-            }
-        };
-        (keys, b.help)
-    }))
+    merge_entries(EDITOR_KEYS.iter().map(|b| (help_keys(b.keys), b.help)))
 }
 
 #[cfg(test)]
@@ -454,12 +579,14 @@ mod tests {
             | Action::Amend
             | Action::ToggleWire
             | Action::ToggleAutoplay
+            | Action::OtherSide
             | Action::Scroll(
                 Scroll::PageUp | Scroll::PageDown | Scroll::LineUp | Scroll::LineDown,
             ) => action,
-            // The editor's keys have their own table (EDITOR_KEYS), and
-            // the checkpoint overlay its own letters.
-            Action::Editor(_) | Action::Answer(_) => action,
+            // The editor's and the picker's keys have their own tables
+            // (EDITOR_KEYS, PICKER_KEYS), the checkpoint overlay its own
+            // letters.
+            Action::Editor(_) | Action::Picker(_) | Action::Answer(_) => action,
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([
@@ -475,6 +602,7 @@ mod tests {
             Action::Amend,
             Action::ToggleWire,
             Action::ToggleAutoplay,
+            Action::OtherSide,
             Action::Scroll(Scroll::PageUp),
             Action::Scroll(Scroll::PageDown),
             Action::Scroll(Scroll::LineUp),
@@ -526,6 +654,9 @@ mod tests {
             Mode::AttackLab => Action::ToggleAttack,
             Mode::Wire => Action::ToggleWire,
         });
+        if mode == Mode::AttackLab {
+            app.update(Action::Picker(PickerInput::Choose));
+        }
         app
     }
 
@@ -575,6 +706,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_picker_key_reaches_its_action_and_the_picker_chooses_every_attack() {
+        let mut seen = HashSet::new();
+        let mut chosen = Vec::new();
+        for binding in PICKER_KEYS {
+            for &key in binding.keys {
+                assert!(seen.insert(format!("{key:?}")), "{key:?} is bound twice");
+                match binding.action(key) {
+                    Some(Action::Picker(PickerInput::Pick(attack))) => chosen.push(attack),
+                    Some(_) => {}
+                    None => panic!("{key:?} asks for nothing"),
+                }
+            }
+        }
+        assert_eq!(chosen, crate::flow::Attack::ALL, "the digits 1-4, in order");
+        let listed: Vec<String> = picker_help_entries().into_iter().map(|(k, _)| k).collect();
+        assert!(listed.contains(&"1 … 4".to_owned()), "{listed:?}");
+        let hints = picker_hints();
+        assert!(
+            hints
+                .iter()
+                .any(|(k, l)| k == "Enter/1-4" && *l == "choose"),
+            "{hints:?}"
+        );
     }
 
     #[test]

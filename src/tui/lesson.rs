@@ -1,5 +1,6 @@
-//! The lesson panel: the lesson of the stage (or of the attack, or of the
-//! quick experiment whose result is shown) with the live values of the run
+//! The lesson panel: the lesson of the stage (or the part of the attack's
+//! lesson the attack lab's row explains, or the lesson of the quick
+//! experiment whose result is shown) with the live values of the run
 //! filled in, the instructor's notes under `--notes`, scrolled with
 //! PgUp/PgDn and ↑/↓. Until a stage's record has arrived its lesson cannot
 //! be filled, and the panel says so; a stage an amended run did not reach,
@@ -10,48 +11,48 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
-use crate::flow::Attack;
 use crate::lessons::Lesson;
 
 use super::app::{App, Mode, Run, RunKey};
-use super::bench;
 use super::markdown;
 use super::rows::wrap_styled;
 use super::scroll::Extent;
+use super::{attack, bench};
 
 /// The title and text of the lesson the screen shows.
 pub fn lesson(app: &App) -> (String, Text<'static>) {
     let styles = app.theme.markdown_styles();
-    let (lesson, run, stage): (Option<&Lesson>, Option<&Run>, _) = match app.mode {
-        Mode::AttackLab => (
-            app.lessons.for_attack(Attack::Interception),
-            app.run(RunKey::interception(crate::flow::Flow::Pkce)),
-            None,
-        ),
-        // An experiment's lesson is filled at the stage whose request it
-        // changed (its own), a stage's lesson at that stage.
-        _ => match bench::experiment_lesson(app) {
+    if app.mode == Mode::AttackLab {
+        return match attack::lesson(app) {
+            Some((lesson, text)) => (lesson.title.clone(), with_notes(app, lesson, text)),
+            None => (
+                app.lab.attack.name().to_owned(),
+                Text::raw("(no lesson for this attack)"),
+            ),
+        };
+    }
+    // An experiment's lesson is filled at the stage whose request it
+    // changed (its own), a stage's lesson at that stage.
+    let (lesson, run, stage): (Option<&Lesson>, Option<&Run>, _) =
+        match bench::experiment_lesson(app) {
             Some(lesson) => (Some(lesson), app.run(RunKey::honest(app.flow)), None),
             None => (
                 app.lessons.for_stage(app.flow, app.stage),
                 app.run(RunKey::honest(app.flow)),
                 Some(app.stage),
             ),
-        },
-    };
+        };
     let Some(lesson) = lesson else {
         let title = app.stage.title(app.flow).to_owned();
         return (title, Text::raw("(no lesson for this screen)"));
     };
     // The run whose records fill the lesson, once the records it needs exist.
-    let ready = run.filter(|run| match app.mode {
-        Mode::AttackLab => run.trace.attack.is_some(),
-        _ => run
-            .stage(stage.or(lesson.stage).unwrap_or(app.stage))
-            .is_some(),
+    let ready = run.filter(|run| {
+        run.stage(stage.or(lesson.stage).unwrap_or(app.stage))
+            .is_some()
     });
     let not_reached = ready.and_then(|run| stage.and_then(|s| bench::not_reached(run, s)));
-    let mut text = match (ready, not_reached) {
+    let text = match (ready, not_reached) {
         (None, _) => Text::styled("waiting for the real exchange…", app.theme.dim),
         (Some(_), Some(why)) => Text::styled(
             format!("This stage was {why}. R replays the flow untouched."),
@@ -98,15 +99,20 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
             },
         },
     };
+    (lesson.title.clone(), with_notes(app, lesson, text))
+}
+
+/// The text with the lesson's instructor notes under it, under `--notes`.
+fn with_notes(app: &App, lesson: &Lesson, mut text: Text<'static>) -> Text<'static> {
     if app.notes
         && let Some(notes) = &lesson.notes
     {
         text.lines.push(Line::default());
         text.lines
             .push(Line::styled("Instructor notes", app.theme.heading));
-        text.extend(markdown::lesson_text(notes, &styles));
+        text.extend(markdown::lesson_text(notes, &app.theme.markdown_styles()));
     }
-    (lesson.title.clone(), text)
+    text
 }
 
 /// The panel's title, its lines wrapped for the panel drawn in `area`, and

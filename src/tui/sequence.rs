@@ -57,7 +57,8 @@ pub fn height(body_height: u16) -> u16 {
     if body_height >= 34 { 6 } else { 1 }
 }
 
-fn put(cells: &mut [(char, Style)], x: usize, text: &str, style: Style) {
+/// Writes `text` into the cells from `x` on (what does not fit is dropped).
+pub(super) fn put(cells: &mut [(char, Style)], x: usize, text: &str, style: Style) {
     for (i, c) in text.chars().enumerate() {
         if let Some(cell) = cells.get_mut(x + i) {
             *cell = (c, style);
@@ -66,7 +67,7 @@ fn put(cells: &mut [(char, Style)], x: usize, text: &str, style: Style) {
 }
 
 /// A label squeezed into `room` cells (labels are captions, not values).
-fn fit(label: &str, room: usize) -> String {
+pub(super) fn fit(label: &str, room: usize) -> String {
     if label.chars().count() <= room {
         label.to_owned()
     } else if room == 0 {
@@ -80,7 +81,13 @@ fn fit(label: &str, room: usize) -> String {
 
 /// Draws an arrow from `from` to `to` (cell columns, either direction) with
 /// a label near its tail.
-fn arrow(cells: &mut [(char, Style)], from: usize, to: usize, label: &str, style: Style) {
+pub(super) fn arrow(
+    cells: &mut [(char, Style)],
+    from: usize,
+    to: usize,
+    label: &str,
+    style: Style,
+) {
     let (lo, hi) = (from.min(to), from.max(to));
     if hi <= lo + 1 {
         return;
@@ -169,6 +176,11 @@ fn strip_line(
             style,
         ),
     }
+    cells_line(cells)
+}
+
+/// The cells as a line, neighbouring cells of one style in one span.
+pub(super) fn cells_line(cells: Vec<(char, Style)>) -> Line<'static> {
     let mut spans: Vec<Span> = Vec::new();
     for (c, s) in cells {
         match spans.last_mut() {

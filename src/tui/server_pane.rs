@@ -276,6 +276,12 @@ fn check_items(check: &PkceCheck) -> Vec<Item> {
     items.extend(row("check:sha256", "SHA-256 (hex)", &check.sha256_hex));
     items.extend(row("check:computed", "computed", &check.computed_challenge));
     items.extend(row("check:stored", "stored", &check.stored_challenge));
+    items.push(verdict_note(check));
+    items
+}
+
+/// The server's PKCE verdict in words, ✓ or ✗.
+pub fn verdict_note(check: &PkceCheck) -> Item {
     let (text, tone) = match check.verdict {
         PkceVerdict::Match => ("✓ computed = stored: the verifier matches", Tone::Good),
         // The error code itself comes from the server's `Refused` event,
@@ -290,11 +296,17 @@ fn check_items(check: &PkceCheck) -> Vec<Item> {
             "✗ verifier for a code issued without a challenge (downgrade)",
             Tone::Bad,
         ),
+        // A server without the downgrade check ignores a verifier that
+        // comes for a code issued without a challenge (RFC 9700 §4.8.2).
+        PkceVerdict::NotUsed if check.code_verifier.is_some() => (
+            "✗ no challenge stored: the verifier is ignored (no downgrade check), the code \
+             alone is enough",
+            Tone::Bad,
+        ),
         PkceVerdict::NotUsed => (
             "✗ no challenge stored, no verifier sent: nothing to check, the code alone is enough",
             Tone::Bad,
         ),
     };
-    items.push(Item::note(text, tone));
-    items
+    Item::note(text, tone)
 }

@@ -1,5 +1,6 @@
 //! The top of the screen: app name, flow, stage n/6 with one dot per stage,
-//! the mode, and the stage's title.
+//! the mode, and the stage's title; in the attack lab, the attack, `step
+//! k/n` with one dot per step, and the step's caption.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,6 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, Mode};
+use super::attack;
 use super::rows::word_wrap;
 
 /// The lines of the stage title under the bar, wrapped for `width`.
@@ -22,10 +24,7 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
             "{} · the same stage of both flows, both run for real · + only this side has it · − missing here",
             app.stage.number()
         ),
-        Mode::AttackLab => {
-            "interception replay: an attacker holding a copy of the redirect redeems the code first"
-                .into()
-        }
+        Mode::AttackLab => attack::title(app),
     };
     word_wrap(&text, usize::from(width.saturating_sub(1).max(1)))
         .into_iter()
@@ -39,14 +38,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let flow = match app.mode {
         Mode::Stepping | Mode::Wire => app.flow.label().to_owned(),
         Mode::Contrast => format!("{} vs {}", Flow::Plain.label(), Flow::Pkce.label()),
-        Mode::AttackLab => "attack lab".to_owned(),
+        Mode::AttackLab => String::new(),
     };
     let mut left = vec![
         Span::styled(" pkce-tutor", theme.title),
         Span::styled(" · ", theme.dim),
         Span::styled(flow, theme.title),
     ];
-    if app.mode != Mode::AttackLab {
+    if app.mode == Mode::AttackLab {
+        left.extend(attack::bar(app, theme));
+    } else {
         left.push(Span::styled(
             format!(" · stage {}/6 ", app.stage.number()),
             theme.value,

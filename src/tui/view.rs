@@ -1,7 +1,8 @@
 //! The whole screen as a pure function of the [`App`]: the stage bar, the
 //! main area of the mode (client and server panes with the sequence strip,
 //! the contrast, or the attack lab), the lesson panel, the footer, and the
-//! help overlay on top. Below the minimum size, the too-small screen.
+//! attack picker or the help overlay on top. Below the minimum size, the
+//! too-small screen.
 //!
 //! The layout is computed once, by [`Screen::new`], for both drawing and
 //! [`scroll_extent`], so that the scroll keys move by exactly what is drawn.
@@ -10,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Widget};
 
-use crate::flow::{Flow, Stage};
+use crate::flow::Stage;
 
 use super::app::{App, Mode, RunKey};
 use super::client_pane::{client_items, fold_unamended, pending};
@@ -19,8 +20,8 @@ use super::rows::Item;
 use super::scroll::Extent;
 use super::server_pane::server_items;
 use super::{
-    attack_lab, checkpoint, contrast, editor, footer, help, lesson, sequence, stage_bar,
-    status_line, summary_screen, too_small, wire_view,
+    attack, checkpoint, contrast, editor, footer, help, lesson, sequence, stage_bar, status_line,
+    summary_screen, too_small, wire_view,
 };
 
 /// Where each part of the screen goes, and what the panes list.
@@ -43,7 +44,7 @@ enum Body {
         strip: Rect,
         lesson: Rect,
     },
-    /// Two columns (contrast or attack lab), the part the scroll keys move,
+    /// Two columns (the contrast), the part the scroll keys move,
     /// with the lesson under them when there is room (it follows the same
     /// offset).
     Columns {
@@ -57,6 +58,8 @@ enum Body {
     /// The end summary over the whole main area (the part the scroll keys
     /// move).
     Summary(Rect),
+    /// An attack of the attack lab, laid out by its own module.
+    Attack(attack::Layout),
 }
 
 impl Screen {
@@ -86,10 +89,7 @@ impl Screen {
                 let [left, _] = halves(body);
                 with_lesson(app, body, contrast::columns(app, left.width))
             }
-            Mode::AttackLab => {
-                let column = |flow: Flow| (flow.label().to_owned(), attack_lab::column(app, flow));
-                with_lesson(app, body, [column(Flow::Plain), column(Flow::Pkce)])
-            }
+            Mode::AttackLab => Body::Attack(attack::Layout::new(app, body)),
         };
         Some(Self {
             bar,
@@ -162,9 +162,13 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         }
         Body::Wire(area) => wire_view::render(app, area, buf),
         Body::Summary(area) => summary_screen::render(app, area, buf),
+        Body::Attack(layout) => layout.render(app, buf),
     }
     if let Some(editor) = &app.editor {
         editor::view::render(editor, screen.main, buf, &app.theme);
+    }
+    if let Some(cursor) = app.lab.picker {
+        attack::render_picker(cursor, screen.main, buf, &app.theme);
     }
     if let Some(open) = &app.learner.open {
         checkpoint::view::render(app, open, screen.main, buf);
@@ -198,11 +202,19 @@ pub fn scroll_extent(app: &App, area: Rect) -> Extent {
             .fold(Extent::default(), Extent::and),
         Body::Wire(area) => wire_view::extent(app, area),
         Body::Summary(area) => summary_screen::extent(app, area),
+        Body::Attack(layout) => layout.extent(app),
     }
 }
 
+/// Whether the attack lab shows one side at a time at the app's size (Tab
+/// then shows the other).
+pub fn attack_one_side(app: &App) -> bool {
+    Screen::new(app, Rect::from(app.size()))
+        .is_some_and(|screen| matches!(&screen.body, Body::Attack(layout) if layout.one_side()))
+}
+
 /// The left and right halves of `area`.
-fn halves(area: Rect) -> [Rect; 2] {
+pub(super) fn halves(area: Rect) -> [Rect; 2] {
     Layout::horizontal([Constraint::Fill(1); 2]).areas(area)
 }
 

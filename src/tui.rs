@@ -27,6 +27,7 @@ mod lesson;
 pub mod markdown;
 mod pane;
 mod persist;
+mod presenter_feed;
 mod rows;
 mod scroll;
 mod sequence;
@@ -57,6 +58,7 @@ pub use editor::Input as EditorInput;
 pub use keymap::{key_action, keymap};
 pub use learner::Learner;
 pub use persist::{Saver, start};
+pub use presenter_feed::frame as notes_frame;
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
@@ -161,10 +163,31 @@ pub struct StepOutOfRange {
 /// and saved as it changes ([`start`], [`Saver`]).
 pub async fn run(options: TourOptions) -> anyhow::Result<()> {
     let (store, located) = crate::progress::Store::locate();
+    let publish = options.publish_notes;
     let (mut app, mut saver) = start(options, store, located);
     app.clock = std::time::Instant::now();
+    // The presenter's channel; a tour that cannot open it still runs, and
+    // says why on the status line.
+    let publisher = match publish.then(crate::presenter::socket_path) {
+        None => None,
+        Some(None) => {
+            app.status = Some("--publish-notes: no runtime directory for this user".into());
+            None
+        }
+        Some(Some(path)) => match crate::presenter::Publisher::bind(&path).await {
+            Ok(publisher) => {
+                app.status =
+                    Some("notes published: run `pkce-tutor notes` in another terminal".into());
+                Some(publisher)
+            }
+            Err(error) => {
+                app.status = Some(format!("--publish-notes: {error}"));
+                None
+            }
+        },
+    };
     let mut terminal = ratatui::init();
-    let result = event_loop::run_app(&mut terminal, &mut app, &mut saver).await;
+    let result = event_loop::run_app(&mut terminal, &mut app, &mut saver, publisher.as_ref()).await;
     ratatui::restore();
     if result.is_ok()
         && let Some(farewell) = saver.farewell(&app)

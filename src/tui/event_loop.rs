@@ -20,10 +20,11 @@ use tokio::task::JoinHandle;
 use crate::flow::{Engine, Scenario, Step};
 
 use super::app::{App, Msg, RunEvent, RunKey};
-use super::autoplay;
 use super::keymap::key_action;
 use super::persist::Saver;
 use super::view;
+use super::{autoplay, presenter_feed};
+use crate::presenter::Publisher;
 
 struct Task {
     target: watch::Sender<u8>,
@@ -159,6 +160,7 @@ pub async fn run_app(
     terminal: &mut DefaultTerminal,
     app: &mut App,
     saver: &mut Saver,
+    publisher: Option<&Publisher>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = mpsc::channel::<Msg>(64);
     let mut tasks = Tasks::default();
@@ -182,6 +184,9 @@ pub async fn run_app(
                 view::draw(app, area, frame.buffer_mut());
             }) {
                 break Err(error.into());
+            }
+            if let Some(publisher) = publisher {
+                publisher.publish(presenter_feed::frame(app));
             }
             dirty = false;
         }

@@ -81,10 +81,15 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
             // run)" where the value would be, under a word of why.
             Err(_) => match lesson.fill_for_screen(&run.trace, stage) {
                 Ok(markdown) => {
-                    let why = if app.bench.is_untouched() || app.mode == Mode::AttackLab {
+                    let expired = app.code_seconds_left(RunKey::honest(app.flow)) == Some(0);
+                    let why = if expired {
+                        "⏱ The code expired before the token request went (see stage 4's \
+                         countdown; --code-lifetime sets how long codes live), so the server \
+                         refused it and this run has no token. R runs the flow again with the \
+                         same values."
+                    } else if app.bench.is_untouched() || app.mode == Mode::AttackLab {
                         "Some values this lesson quotes were not recorded in this run (a request \
-                         was refused or a code expired): the panes above show what really \
-                         happened."
+                         was refused): the panes above show what really happened."
                     } else {
                         "This stage's lesson tells the untouched run, and your amended run never \
                          produced some of the values it quotes. The panes above show what really \

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pkce_tutor::flow::{Engine, Flow, Scenario, Stage};
+use pkce_tutor::flow::{Engine, Flow, Stage};
 use pkce_tutor::lessons::LessonSet;
 use pkce_tutor::tui::{Action, App, Config, Msg, RunEvent, RunKey, ThemeName, screen_text};
 

@@ -42,7 +42,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use rand::rngs::ChaCha20Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
@@ -238,7 +238,7 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
             ChaCha20Rng::seed_from_u64(seed),
             ChaCha20Rng::seed_from_u64(seed),
         ),
-        None => (ChaCha20Rng::from_os_rng(), ChaCha20Rng::from_os_rng()),
+        None => (rand::make_rng::<ChaCha20Rng>(), rand::make_rng::<ChaCha20Rng>()),
     };
     binding_rng.set_stream(1);
     let store = store::Store::new(&config.limits, config.code_lifetime, config.token_lifetime);

@@ -3,9 +3,9 @@
 //! plan can be read before it goes), amended with the learner's edits, sent,
 //! and recorded with the server's own reports about that request.
 
-use rand::RngCore;
+use rand::Rng;
 use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use rand::rngs::ChaCha20Rng;
 use tokio::sync::mpsc;
 
 use super::reports::Reports;
@@ -153,7 +153,7 @@ impl Engine {
         };
         let rng = match scenario.seed {
             Some(seed) => seeded(seed, scenario.flow, Role::Client),
-            None => ChaCha20Rng::from_os_rng(),
+            None => rand::make_rng::<ChaCha20Rng>(),
         };
         let issuer = server.issuer().to_owned();
         let client = Client::new()?;

@@ -75,6 +75,11 @@ pub struct Scenario {
     pub registration: Registration,
     /// Who plays the browser at stages 3 and 4.
     pub browser: BrowserMode,
+    /// With `Target::Mcp`, the MCP endpoint discovery starts from, when it
+    /// is not the run's own `/mcp`: the client walks the chain wherever it
+    /// leads (a server that refuses what the client checks, in tests). The
+    /// engine's own server then sees none of those requests.
+    pub mcp_url: Option<String>,
 }
 
 impl Scenario {
@@ -90,6 +95,7 @@ impl Scenario {
             target: Target::Resource,
             registration: Registration::Dcr,
             browser: BrowserMode::Simulated,
+            mcp_url: None,
         }
     }
 

@@ -130,7 +130,7 @@ impl Engine {
         let callback = parse_callback(
             &sent(&approved)?.response,
             &state,
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         )
         .map_err(ClientError::from)?;
@@ -220,7 +220,7 @@ impl Engine {
         let callback = parse_callback(
             &sent(&approved)?.response,
             &state,
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         )
         .map_err(ClientError::from)?;

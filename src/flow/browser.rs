@@ -204,7 +204,7 @@ impl Engine {
         let outcome = parse_callback_url(
             &callback.request.url,
             self.values.state.as_deref().unwrap_or_default(),
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         );
         let purpose = callback.purpose.clone();

@@ -48,11 +48,12 @@ pub(super) enum Next {
 }
 
 impl Next {
-    /// Where stage 0 starts for a target on this server.
-    pub(super) fn first(target: Target, issuer: &str) -> Self {
+    /// Where stage 0 starts for a target on this server (or, for the MCP
+    /// endpoint, at the URL given instead).
+    pub(super) fn first(target: Target, issuer: &str, mcp_url: Option<&str>) -> Self {
         match target {
             Target::Mcp => Self::Probe {
-                mcp_url: format!("{issuer}{}", target.path()),
+                mcp_url: mcp_url.map_or_else(|| format!("{issuer}{}", target.path()), str::to_owned),
             },
             Target::Resource => Self::ServerMetadata {
                 issuer: issuer.to_owned(),

@@ -213,7 +213,7 @@ impl Engine {
         };
         Ok(Self {
             attack_due: scenario.attack.is_some(),
-            discovery: Next::first(scenario.target, &issuer),
+            discovery: Next::first(scenario.target, &issuer, scenario.mcp_url.as_deref()),
             browser: BrowserSwitch::new(scenario.browser),
             scenario,
             policy,

@@ -217,7 +217,7 @@ impl Engine {
                 match parse_callback(
                     response,
                     self.values.state.as_deref().unwrap_or_default(),
-                    self.issuer(),
+                    &self.metadata.issuer,
                     self.metadata.authorization_response_iss_parameter_supported,
                 ) {
                     Ok(callback) => {
@@ -292,7 +292,7 @@ impl Engine {
         match parse_callback(
             response,
             self.values.state.as_deref().unwrap_or_default(),
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         ) {
             Err(crate::client::CallbackError::Refused { error, .. }) => error,

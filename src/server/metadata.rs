@@ -20,7 +20,6 @@ pub(crate) async fn authorization_server(State(shared): State<Arc<Shared>>) -> J
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
         "registration_endpoint": format!("{issuer}/register"),
-        "scopes_supported": [super::MCP_SCOPE],
         "response_types_supported": ["code"],
         // Sent explicitly: the default would include implicit (RFC 8414 §2).
         "grant_types_supported": ["authorization_code"],

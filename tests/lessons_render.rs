@@ -65,7 +65,7 @@ fn every_lesson_renders_at_80_and_120_columns() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 26);
+    assert_eq!(seen, 27);
 }
 
 /// The panel shows 6 to 12 lines; a lesson may scroll, but not by much.

@@ -179,7 +179,9 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         println!("  token     POST {issuer}/token");
         println!("  resource  GET  {issuer}/resource");
         println!("  mcp       POST {issuer}/mcp (MCP, Streamable HTTP)");
-        println!("  resource metadata {issuer}/.well-known/oauth-protected-resource/mcp, …/resource");
+        println!(
+            "  resource metadata {issuer}/.well-known/oauth-protected-resource/mcp, …/resource"
+        );
         let policy = match args.pkce {
             server::PkcePolicy::Required => "PKCE required",
             server::PkcePolicy::Optional => "PKCE optional (the Step 04 server)",

@@ -249,7 +249,10 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
             ChaCha20Rng::seed_from_u64(seed),
             ChaCha20Rng::seed_from_u64(seed),
         ),
-        None => (rand::make_rng::<ChaCha20Rng>(), rand::make_rng::<ChaCha20Rng>()),
+        None => (
+            rand::make_rng::<ChaCha20Rng>(),
+            rand::make_rng::<ChaCha20Rng>(),
+        ),
     };
     binding_rng.set_stream(1);
     let store = store::Store::new(&config.limits, config.code_lifetime, config.token_lifetime);

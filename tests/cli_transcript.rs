@@ -367,12 +367,18 @@ fn json_discovery_walks_the_mcp_chain_and_cimd_registers_nothing() {
     let client_id = discovery["client_id"].as_str().unwrap();
     assert!(client_id.starts_with("http://127.0.0.1:"), "{client_id}");
     assert_eq!(stage(&json, 1)["client_id"], client_id);
-    assert_eq!(discovery["resource"], format!("{}/mcp", json["issuer"].as_str().unwrap()));
+    assert_eq!(
+        discovery["resource"],
+        format!("{}/mcp", json["issuer"].as_str().unwrap())
+    );
     let fetch = &discovery["client_metadata_fetch"];
     assert_eq!(fetch["stage"], 3);
     assert_eq!(fetch["request"]["url"], client_id);
     assert_eq!(fetch["response"]["body"]["client_id"], client_id);
-    assert_eq!(stage(&json, 3)["server_fetches"][0]["request"]["url"], client_id);
+    assert_eq!(
+        stage(&json, 3)["server_fetches"][0]["request"]["url"],
+        client_id
+    );
     let sent_to_register = json["stages"]
         .as_array()
         .unwrap()

@@ -155,10 +155,10 @@ async fn mcp_session(mcp_url: &str, token: &str) -> Result<Value, String> {
         http(),
         StreamableHttpClientTransportConfig::with_uri(mcp_url.to_owned()).auth_header(token),
     );
-    let client = ()
-        .serve_with_lifecycle(transport, ClientLifecycleMode::Initialize)
-        .await
-        .map_err(|e| e.to_string())?;
+    let client =
+        ().serve_with_lifecycle(transport, ClientLifecycleMode::Initialize)
+            .await
+            .map_err(|e| e.to_string())?;
     let negotiated = client
         .peer_info()
         .map(|info| info.protocol_version.to_string());

@@ -125,7 +125,17 @@ async fn the_chain_with_dcr_sends_every_discovery_request_in_order() {
     // The resource of both requests is the MCP endpoint (C-6).
     let mcp = format!("{}/mcp", trace.issuer);
     let three = trace.stage(Stage::AuthorizationRequest).unwrap();
-    assert_eq!(three.http_step().unwrap().exchange.as_ref().unwrap().request.param("resource"), Some(mcp.as_str()));
+    assert_eq!(
+        three
+            .http_step()
+            .unwrap()
+            .exchange
+            .as_ref()
+            .unwrap()
+            .request
+            .param("resource"),
+        Some(mcp.as_str())
+    );
     let five = trace.token_step().unwrap().exchange.as_ref().unwrap();
     assert_eq!(five.request.param("resource"), Some(mcp.as_str()));
     assert!(trace.client_metadata_fetch().is_none());
@@ -220,7 +230,11 @@ async fn unauthorized(State(stub): State<Stub>) -> Response {
             stub.base
         ),
     };
-    (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
+    (
+        StatusCode::UNAUTHORIZED,
+        [(header::WWW_AUTHENTICATE, challenge)],
+    )
+        .into_response()
 }
 
 async fn resource_metadata(State(stub): State<Stub>) -> Response {
@@ -298,12 +312,25 @@ fn assert_refused_at(trace: &Trace, rule: &str) {
     let failed = last.checks.last().unwrap();
     assert!(!failed.passed, "{:#?}", last.checks);
     assert!(failed.rule.contains(rule), "{}", failed.rule);
-    assert!(last.checks[..last.checks.len() - 1].iter().all(|c| c.passed));
+    assert!(
+        last.checks[..last.checks.len() - 1]
+            .iter()
+            .all(|c| c.passed)
+    );
     assert_eq!(trace.stages.len(), 6);
-    assert!(trace.stages.iter().all(|s| !s.reached && s.steps.is_empty()));
+    assert!(
+        trace
+            .stages
+            .iter()
+            .all(|s| !s.reached && s.steps.is_empty())
+    );
     let error = trace.stages[0].client.error.as_deref().unwrap_or_default();
     assert!(error.contains(rule), "{error}");
-    assert!(requests(trace.discovery()).iter().all(|(_, p, _)| p != "/register"));
+    assert!(
+        requests(trace.discovery())
+            .iter()
+            .all(|(_, p, _)| p != "/register")
+    );
 }
 
 // C-3: an authorization server that does not offer S256 (plain only, or no
@@ -344,7 +371,10 @@ async fn without_resource_metadata_the_client_tries_the_well_known_url() {
     let trace = against(Broken::BareChallenge).await;
     let probe = &trace.discovery()[0];
     assert!(
-        probe.checks.iter().any(|c| !c.passed && c.rule.contains("resource_metadata")),
+        probe
+            .checks
+            .iter()
+            .any(|c| !c.passed && c.rule.contains("resource_metadata")),
         "{:#?}",
         probe.checks
     );

@@ -75,7 +75,10 @@ async fn the_learner_s_browser_plays_stages_3_and_4_and_the_run_completes() {
         .unwrap()
         .1
         .into_owned();
-    assert!(redirect_uri.starts_with("http://127.0.0.1:"), "{redirect_uri}");
+    assert!(
+        redirect_uri.starts_with("http://127.0.0.1:"),
+        "{redirect_uri}"
+    );
     assert_ne!(redirect_uri, REDIRECT_URI_ANY_PORT);
 
     let waiting = tokio::spawn(async move {
@@ -99,7 +102,13 @@ async fn the_learner_s_browser_plays_stages_3_and_4_and_the_run_completes() {
     assert!(location.starts_with(&redirect_uri), "{location}");
     let landed = browser.get(&location).send().await.unwrap();
     assert_eq!(landed.status(), StatusCode::OK);
-    assert!(landed.text().await.unwrap().contains("received the redirect"));
+    assert!(
+        landed
+            .text()
+            .await
+            .unwrap()
+            .contains("received the redirect")
+    );
 
     let (mut engine, three, four) = tokio::time::timeout(Duration::from_secs(10), waiting)
         .await
@@ -133,7 +142,11 @@ fn check_browser_stages(trace: &Trace, redirect_uri: &str, location: &str) {
             .any(|e| matches!(e, ServerEvent::ConsentShown { .. }))
     );
     assert_eq!(
-        three.client.authorization_url.as_deref().map(|u| u.contains(&head.target)),
+        three
+            .client
+            .authorization_url
+            .as_deref()
+            .map(|u| u.contains(&head.target)),
         Some(true)
     );
     assert_eq!(three.steps[1].actor, Actor::Server, "the CIMD fetch");
@@ -147,10 +160,16 @@ fn check_browser_stages(trace: &Trace, redirect_uri: &str, location: &str) {
             .iter()
             .any(|e| matches!(e, ServerEvent::CodeIssued(_)))
     );
-    let callback = four.steps[1].exchange.as_ref().expect("the listener's record");
+    let callback = four.steps[1]
+        .exchange
+        .as_ref()
+        .expect("the listener's record");
     assert_eq!(callback.request.url, location);
     assert!(callback.request.url.starts_with(redirect_uri));
-    assert_eq!(four.client.code.as_deref().map(|c| location.contains(c)), Some(true));
+    assert_eq!(
+        four.client.code.as_deref().map(|c| location.contains(c)),
+        Some(true)
+    );
     assert_eq!(four.client.iss.as_deref(), Some(trace.issuer.as_str()));
     // Nothing the browser sent was left as someone else's request.
     assert!(trace.external.is_empty(), "{:#?}", trace.external);
@@ -176,8 +195,14 @@ async fn falling_back_at_stage_3_lets_the_simulated_browser_go_on() {
     engine.finish().await.unwrap();
     let trace = engine.into_trace();
     let three = trace.reached(Stage::AuthorizationRequest).unwrap();
-    assert!(three.steps[0].exchange.is_some(), "the simulated browser sent it");
-    assert_eq!(trace.reached(Stage::Verification).unwrap().client.error, None);
+    assert!(
+        three.steps[0].exchange.is_some(),
+        "the simulated browser sent it"
+    );
+    assert_eq!(
+        trace.reached(Stage::Verification).unwrap().client.error,
+        None
+    );
 }
 
 // Cancelling at stage 4, after the real browser got the consent page: the
@@ -208,7 +233,10 @@ async fn falling_back_at_stage_4_reopens_the_url_in_the_simulated_browser() {
         .collect();
     assert_eq!(sent, ["GET", "POST"], "reopened, then approved");
     assert!(four.client.code.is_some());
-    assert_eq!(trace.reached(Stage::Verification).unwrap().client.error, None);
+    assert_eq!(
+        trace.reached(Stage::Verification).unwrap().client.error,
+        None
+    );
 }
 
 // A redirect that does not carry this run's state is refused by the

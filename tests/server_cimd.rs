@@ -222,13 +222,21 @@ async fn the_fetch_is_bounded_in_size_time_and_redirects() {
         "could be fetched",
     )
     .await;
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     expect_refused(
         authorize(&server, &format!("{}/moved.json", docs.base)).await,
         "200 OK (got 302)",
     )
     .await;
-    assert_eq!(docs.hits.load(Ordering::SeqCst), 0, "the redirect was not followed");
+    assert_eq!(
+        docs.hits.load(Ordering::SeqCst),
+        0,
+        "the redirect was not followed"
+    );
 }
 
 // HEAD changes nothing and sends nothing: no fetch of an unknown

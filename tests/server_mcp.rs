@@ -15,7 +15,12 @@ use support::*;
 const INITIALIZE: &str = r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"rules","version":"1"}}}"#;
 
 /// A request to `/mcp` as an MCP client sends it.
-fn mcp(server: &TestServer, method: Method, token: Option<&str>, body: &str) -> reqwest::RequestBuilder {
+fn mcp(
+    server: &TestServer,
+    method: Method,
+    token: Option<&str>,
+    body: &str,
+) -> reqwest::RequestBuilder {
     let mut request = server
         .http
         .request(method, server.url("/mcp"))
@@ -69,7 +74,10 @@ async fn token(server: &TestServer, resource: &str, scope: Option<&str>) -> Stri
 async fn mcp_without_token_is_401_naming_its_metadata_and_scope() {
     let server = TestServer::start().await;
     for method in [Method::POST, Method::GET, Method::DELETE] {
-        let response = mcp(&server, method.clone(), None, INITIALIZE).send().await.unwrap();
+        let response = mcp(&server, method.clone(), None, INITIALIZE)
+            .send()
+            .await
+            .unwrap();
         expect_bearer_challenge(&response);
         let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
         assert_eq!(
@@ -122,12 +130,18 @@ async fn a_token_for_mcp_opens_the_endpoint_and_whoami_names_its_holder() {
     let server = TestServer::start().await;
     let mcp_url = server.url("/mcp");
     let token = token(&server, &mcp_url, Some("mcp")).await;
-    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE).send().await.unwrap();
+    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().get("mcp-session-id").is_none());
     let answer: Value = response.json().await.unwrap();
     assert_eq!(answer["result"]["protocolVersion"], "2025-11-25");
-    assert_eq!(answer["result"]["serverInfo"]["name"], "pkce-tutor MCP server");
+    assert_eq!(
+        answer["result"]["serverInfo"]["name"],
+        "pkce-tutor MCP server"
+    );
     let call = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}"#;
     let answer: Value = mcp(&server, Method::POST, Some(&token), call)
         .send()
@@ -174,10 +188,16 @@ async fn tokens_open_only_their_own_resource() {
 async fn a_token_without_the_scope_is_403_insufficient_scope() {
     let server = TestServer::start().await;
     let token = token(&server, &server.url("/mcp"), None).await;
-    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE).send().await.unwrap();
+    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
-    assert!(challenge.contains("error=\"insufficient_scope\""), "{challenge}");
+    assert!(
+        challenge.contains("error=\"insufficient_scope\""),
+        "{challenge}"
+    );
     assert!(challenge.contains("scope=\"mcp\""), "{challenge}");
 }
 
@@ -234,9 +254,15 @@ async fn malformed_and_oversized_requests_are_refused() {
         r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"pad":"{}"}}}}"#,
         "x".repeat(pkce_tutor::server::BODY_LIMIT_BYTES)
     );
-    let response = mcp(&server, Method::POST, None, &huge).send().await.unwrap();
+    let response = mcp(&server, Method::POST, None, &huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let token = token(&server, &server.url("/mcp"), Some("mcp")).await;
-    let get = mcp(&server, Method::GET, Some(&token), "").send().await.unwrap();
+    let get = mcp(&server, Method::GET, Some(&token), "")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
 }

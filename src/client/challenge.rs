@@ -141,7 +141,15 @@ mod tests {
 
     #[test]
     fn malformed_headers_give_what_can_be_read() {
-        for header in ["", "=", "\"", "Bearer =\"", "Bearer a=\"unclosed", ",,,", "Bearer @@@ x=1"] {
+        for header in [
+            "",
+            "=",
+            "\"",
+            "Bearer =\"",
+            "Bearer a=\"unclosed",
+            ",,,",
+            "Bearer @@@ x=1",
+        ] {
             let _ = bearer_params(header);
         }
         assert_eq!(

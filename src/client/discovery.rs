@@ -115,10 +115,7 @@ impl Client {
     /// Sends the probe and reads the challenge (SPEC.md C-1).
     pub async fn probe(&self, mcp_url: &str) -> Result<Checked<ResourceChallenge>, ClientError> {
         let exchange = self
-            .send_planned(
-                "MCP request without a token",
-                &Self::plan_probe(mcp_url),
-            )
+            .send_planned("MCP request without a token", &Self::plan_probe(mcp_url))
             .await?;
         let mut checks = Checks(Vec::new());
         let response = &exchange.response;
@@ -166,7 +163,9 @@ impl Client {
         let exchange = self
             .send(
                 "protected resource metadata (RFC 9728)",
-                self.http.get(metadata_url).header(ACCEPT, "application/json"),
+                self.http
+                    .get(metadata_url)
+                    .header(ACCEPT, "application/json"),
             )
             .await?;
         let mut checks = Checks(Vec::new());

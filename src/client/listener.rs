@@ -142,10 +142,7 @@ async fn callback(State(shared): State<Shared>, request: Request) -> Response {
     };
     let answer = HttpResponse {
         status: 200,
-        headers: vec![(
-            "content-type".into(),
-            "text/html; charset=utf-8".into(),
-        )],
+        headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
         body: Some(RECEIVED_PAGE.into()),
     };
     let _ = shared.callbacks.try_send(Exchange {
@@ -153,11 +150,7 @@ async fn callback(State(shared): State<Shared>, request: Request) -> Response {
         request: recorded,
         response: answer,
     });
-    (
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(RECEIVED_PAGE),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "no-store")], Html(RECEIVED_PAGE)).into_response()
 }
 
 /// `GET /oauth-client.json`.

@@ -66,7 +66,10 @@ pub fn call_tool(id: u64, name: &str) -> Value {
 /// A message POSTed to the MCP endpoint, with the token if there is one.
 pub fn plan(url: &str, access_token: Option<&str>, message: &Value) -> PlannedRequest {
     let mut fixed_headers = vec![
-        (CONTENT_TYPE.as_str().to_owned(), "application/json".to_owned()),
+        (
+            CONTENT_TYPE.as_str().to_owned(),
+            "application/json".to_owned(),
+        ),
         // Streamable HTTP: the client accepts both answers.
         (
             ACCEPT.as_str().to_owned(),
@@ -103,9 +106,9 @@ pub fn message(response: &HttpResponse) -> Option<Value> {
         return serde_json::from_str(body).ok();
     }
     body.lines()
+        .rev()
         .filter_map(|line| line.strip_prefix("data:"))
-        .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
-        .last()
+        .find_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
 }
 
 /// The `result` of a JSON-RPC answer, or why there is none: the HTTP
@@ -145,7 +148,10 @@ mod tests {
 
     #[test]
     fn reads_json_and_event_stream_answers() {
-        let json = answer("application/json", r#"{"jsonrpc":"2.0","id":1,"result":{"a":1}}"#);
+        let json = answer(
+            "application/json",
+            r#"{"jsonrpc":"2.0","id":1,"result":{"a":1}}"#,
+        );
         assert_eq!(result(&json), Ok(json!({"a": 1})));
         let sse = answer(
             "text/event-stream",
@@ -163,10 +169,20 @@ mod tests {
     #[test]
     fn only_later_requests_name_the_version_and_the_token_is_the_parameter() {
         let first = plan("http://127.0.0.1:1/mcp", Some("t"), &initialize(1));
-        assert!(first.fixed_headers.iter().all(|(n, _)| n != PROTOCOL_VERSION_HEADER));
+        assert!(
+            first
+                .fixed_headers
+                .iter()
+                .all(|(n, _)| n != PROTOCOL_VERSION_HEADER)
+        );
         assert_eq!(first.param("authorization"), Some("Bearer t"));
         let later = plan("http://127.0.0.1:1/mcp", None, &list_tools(2));
-        assert!(later.fixed_headers.iter().any(|(n, _)| n == PROTOCOL_VERSION_HEADER));
+        assert!(
+            later
+                .fixed_headers
+                .iter()
+                .any(|(n, _)| n == PROTOCOL_VERSION_HEADER)
+        );
         assert!(later.params.is_empty());
     }
 }

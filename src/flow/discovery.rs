@@ -22,9 +22,7 @@
 
 use super::engine::{CLIENT_NAME, Engine, REDIRECT_URI, REDIRECT_URI_ANY_PORT};
 use super::{BrowserMode, FlowError};
-use crate::client::{
-    Checked, Client, metadata_document, resource_metadata_url,
-};
+use crate::client::{Checked, Client, metadata_document, resource_metadata_url};
 use crate::record::{Actor, Check, Registration, StepRecord, Target};
 
 /// The next step of stage 0.
@@ -53,7 +51,8 @@ impl Next {
     pub(super) fn first(target: Target, issuer: &str, mcp_url: Option<&str>) -> Self {
         match target {
             Target::Mcp => Self::Probe {
-                mcp_url: mcp_url.map_or_else(|| format!("{issuer}{}", target.path()), str::to_owned),
+                mcp_url: mcp_url
+                    .map_or_else(|| format!("{issuer}{}", target.path()), str::to_owned),
             },
             Target::Resource => Self::ServerMetadata {
                 issuer: issuer.to_owned(),
@@ -171,8 +170,7 @@ impl Engine {
                     "uses the first authorization server listed, {issuer}"
                 )));
                 // MCP: the 401's scope, else the resource's own.
-                if let Some(scope) = scope.or_else(|| document.scopes_supported.first().cloned())
-                {
+                if let Some(scope) = scope.or_else(|| document.scopes_supported.first().cloned()) {
                     self.scope = scope;
                 }
                 self.values.resource = resource;
@@ -193,8 +191,7 @@ impl Engine {
 
     async fn read_server_metadata(&mut self, issuer: &str) -> Result<StepRecord, FlowError> {
         let checked = self.client.server_metadata(issuer).await?;
-        let step =
-            self.discovery_step("authorization server metadata (RFC 8414)", None, &checked);
+        let step = self.discovery_step("authorization server metadata (RFC 8414)", None, &checked);
         match checked.outcome {
             Ok(metadata) => {
                 self.metadata = metadata;
@@ -218,8 +215,7 @@ impl Engine {
         let redirect_uri = self.redirect_uri_to_register();
         self.discovery = Next::Done;
         let offered = self.metadata.client_id_metadata_document_supported;
-        if let (Registration::Cimd, Some(listener)) = (self.scenario.registration, &self.listener)
-        {
+        if let (Registration::Cimd, Some(listener)) = (self.scenario.registration, &self.listener) {
             let url = listener.document_url();
             if offered {
                 listener.publish(&metadata_document(&url, redirect_uri, CLIENT_NAME));

@@ -190,8 +190,8 @@ impl Engine {
             Some(port) => server::spawn(bind_pinned(port).await?, config).await?,
             None => server::spawn_loopback(config).await?,
         };
-        let needs_listener = scenario.registration == Registration::Cimd
-            || scenario.browser == BrowserMode::Real;
+        let needs_listener =
+            scenario.registration == Registration::Cimd || scenario.browser == BrowserMode::Real;
         let listener = if needs_listener {
             Some(Listener::start(listener_port(&scenario)).await?)
         } else {

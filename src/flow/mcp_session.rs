@@ -89,7 +89,10 @@ impl Engine {
                 .get("tools")
                 .and_then(Value::as_array)
                 .is_some_and(|tools| tools.iter().any(|t| t.get("name") == Some(&TOOL.into())));
-            checks.push(Check::new(offered, format!("the server offers the tool {TOOL}")));
+            checks.push(Check::new(
+                offered,
+                format!("the server offers the tool {TOOL}"),
+            ));
         });
         steps.push(listed);
         if listed_ok.is_none() {

@@ -207,7 +207,9 @@ impl Engine {
                 if let Some(reopened) = self.reopen_in_simulated_browser().await? {
                     self.file(&mut steps, reopened);
                     if self.browser_page.is_none() {
-                        self.end_with("the authorization URL no longer gives a consent page".into());
+                        self.end_with(
+                            "the authorization URL no longer gives a consent page".into(),
+                        );
                         return Ok(self.stage_record(stage, steps));
                     }
                 }

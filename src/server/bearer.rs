@@ -146,10 +146,7 @@ pub(crate) fn authorize(
 fn check(shared: &Shared, resource: Protected, token: &str) -> Result<Holder, Refusal> {
     let invalid = Refusal::InvalidToken;
     let store = shared.store();
-    let entry = store
-        .tokens
-        .get(token)
-        .ok_or(invalid("unknown token"))?;
+    let entry = store.tokens.get(token).ok_or(invalid("unknown token"))?;
     if entry.value.revoked {
         return Err(invalid("the token was revoked"));
     }
@@ -196,9 +193,7 @@ pub(crate) fn refuse(shared: &Shared, resource: Protected, refusal: Refusal) -> 
             "the Authorization header is Bearer without a well-formed token (RFC 6750 section 2.1)",
         ),
         Refusal::InvalidToken(why) => (StatusCode::UNAUTHORIZED, Some("invalid_token"), why),
-        Refusal::InsufficientScope(why) => {
-            (StatusCode::FORBIDDEN, Some("insufficient_scope"), why)
-        }
+        Refusal::InsufficientScope(why) => (StatusCode::FORBIDDEN, Some("insufficient_scope"), why),
     };
     shared.emit(ServerEvent::ResourceAccess {
         granted: false,

@@ -41,7 +41,11 @@ impl FromRequest<Arc<Shared>> for LimitedBody {
 /// Reads a body of at most [`BODY_LIMIT_BYTES`] within the body timeout, or
 /// the refusal to send instead (for a handler that needs the request's other
 /// parts too, as the MCP endpoint does).
-pub(crate) async fn read(shared: &Shared, headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+pub(crate) async fn read(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, Response> {
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())

@@ -208,7 +208,10 @@ fn check_document(
         checks.push(Check::new(passed, rule));
         passed.then_some(())
     };
-    rule(status == 200, format!("the answer is 200 OK (got {status})"))?;
+    rule(
+        status == 200,
+        format!("the answer is 200 OK (got {status})"),
+    )?;
     rule(
         complete,
         format!(

@@ -43,7 +43,11 @@ pub(crate) fn page(shared: &Shared, grant: Grant) -> Response {
     let request_id = shared.random_value();
     let binding = shared.random_binding();
     let now = Instant::now();
-    let client = shared.store().clients.get_live(&grant.client_id, now).cloned();
+    let client = shared
+        .store()
+        .clients
+        .get_live(&grant.client_id, now)
+        .cloned();
     let client_name = client
         .as_ref()
         .and_then(|c| c.client_name.clone())

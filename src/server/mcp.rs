@@ -160,9 +160,6 @@ mod tests {
         );
         assert_eq!(jsonrpc_summary(b""), Vec::new());
         assert_eq!(jsonrpc_summary(b"{"), vec![Param::new("body", "not JSON")]);
-        assert_eq!(
-            jsonrpc_summary(b"[1,2]"),
-            vec![Param::new("batch", "2")]
-        );
+        assert_eq!(jsonrpc_summary(b"[1,2]"), vec![Param::new("batch", "2")]);
     }
 }

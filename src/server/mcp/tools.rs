@@ -45,7 +45,11 @@ fn whoami() -> Tool {
 /// The token's holder, as the endpoint's guard found it before the call
 /// reached the SDK (`mcp.rs` puts it in the request's extensions).
 fn holder(context: &RequestContext<RoleServer>) -> Option<&Holder> {
-    context.extensions.get::<Parts>()?.extensions.get::<Holder>()
+    context
+        .extensions
+        .get::<Parts>()?
+        .extensions
+        .get::<Holder>()
 }
 
 impl rmcp::ServerHandler for Tutor {

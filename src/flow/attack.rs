@@ -114,7 +114,8 @@ impl Engine {
             )
             .await?;
         let page = sent(&opened)?.clone();
-        let mut steps = vec![opened];
+        let mut steps = Vec::new();
+        self.file(&mut steps, opened);
         let Ok(approval) = Client::plan_consent(&page) else {
             // Refused at the door: no code exists without a challenge.
             return Ok(self.attack_record(Attack::Downgrade, steps, page, None));
@@ -207,7 +208,7 @@ impl Engine {
             )
             .await?;
         let page = sent(&opened)?.clone();
-        steps.push(opened);
+        self.file(&mut steps, opened);
         let approval = Client::plan_consent(&page)?;
         let approved = self
             .send_step(
@@ -248,12 +249,14 @@ impl Engine {
     }
 
     fn attack_record(
-        &self,
+        &mut self,
         attack: Attack,
-        steps: Vec<StepRecord>,
+        mut steps: Vec<StepRecord>,
         decisive: Exchange,
         token: Option<String>,
     ) -> AttackRecord {
+        // Whatever the server did on its own that no step filed yet.
+        steps.append(&mut self.server_steps);
         AttackRecord {
             attack,
             flow: self.scenario.flow,

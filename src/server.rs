@@ -124,9 +124,9 @@ pub(crate) struct Shared {
     /// and tokens a seed reproduces.
     binding_rng: Mutex<ChaCha20Rng>,
     /// The MCP SDK's HTTP service behind `/mcp` (`mcp.rs`).
-    mcp: mcp::McpService,
+    mcp: pkce_tutor_mcp::Endpoint,
     /// What fetches client metadata documents (`client_metadata.rs`).
-    fetcher: reqwest::Client,
+    fetcher: Option<reqwest::Client>,
 }
 
 impl Shared {

@@ -37,15 +37,16 @@ pub(crate) fn is_metadata_url(client_id: &str) -> bool {
 
 /// The HTTP client the server fetches with: no redirect, no proxy (a proxy
 /// would turn "loopback only" into "whatever the proxy reaches"), bounded in
-/// time.
-pub(crate) fn fetcher(timeout: std::time::Duration) -> reqwest::Client {
+/// time. `None` if it cannot be built (then nothing is fetched): a default
+/// client would follow redirects.
+pub(crate) fn fetcher(timeout: std::time::Duration) -> Option<reqwest::Client> {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .no_proxy()
         .timeout(timeout)
         .connect_timeout(timeout)
         .build()
-        .unwrap_or_default()
+        .ok()
 }
 
 /// Fetches and checks the document at `url`; on success the client is in
@@ -104,8 +105,13 @@ async fn fetch(
         headers: vec![("accept".into(), "application/json".into())],
         body: None,
     };
-    let sent = shared
-        .fetcher
+    let Some(fetcher) = &shared.fetcher else {
+        checks.push(Check::failed(
+            "the document could be fetched (no HTTP client)",
+        ));
+        return Err(None);
+    };
+    let sent = fetcher
         .get(parsed.as_str())
         .header(reqwest::header::ACCEPT, "application/json")
         .send()

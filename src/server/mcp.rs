@@ -14,31 +14,25 @@
 //!
 //! The SDK runs stateless (no `Mcp-Session-Id`, nothing kept per client, so
 //! nothing to bound) and answers plain JSON to a plain request; the token's
-//! holder travels to the tool in the request's extensions (`tools.rs`).
+//! holder travels to the tool with the request (the `pkce-tutor-mcp` crate of
+//! this workspace, where the SDK's service lives).
 
-mod tools;
-
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
-use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use tower_service::Service as _;
+use pkce_tutor_mcp::Endpoint;
 
 use super::bearer::{self, Protected};
 use super::{BODY_LIMIT_BYTES, Shared, body};
 use crate::record::ServerEvent;
 use crate::wire::{Param, utf8_text};
 
-/// The SDK's HTTP service for this server.
-pub(crate) type McpService = StreamableHttpService<tools::Tutor, NeverSessionManager>;
-
-/// The SDK's service, configured for a server whose issuer is `issuer`.
-pub(crate) fn service(issuer: &str) -> McpService {
+/// The MCP endpoint of a server whose issuer is `issuer`: reached at the
+/// issuer's host or at loopback names, its own pages at the issuer's origin.
+pub(crate) fn service(issuer: &str) -> Endpoint {
     let url = url::Url::parse(issuer).ok();
     let mut hosts = vec![
         "127.0.0.1".to_owned(),
@@ -48,25 +42,13 @@ pub(crate) fn service(issuer: &str) -> McpService {
     if let Some(host) = url.as_ref().and_then(url::Url::host_str) {
         hosts.push(host.trim_matches(['[', ']']).to_owned());
     }
-    let mut config = StreamableHttpServerConfig::default()
-        .with_legacy_session_mode(false)
-        .with_json_response(true)
-        .with_sse_keep_alive(None)
-        .with_allowed_hosts(hosts)
-        .with_max_request_body_bytes(BODY_LIMIT_BYTES);
-    if let Some(url) = &url {
-        config = config.with_allowed_origins([url.origin().ascii_serialization()]);
-    }
-    StreamableHttpService::new(
-        || Ok(tools::Tutor),
-        Arc::new(NeverSessionManager::default()),
-        config,
-    )
+    let origin = url.map(|u| u.origin().ascii_serialization());
+    Endpoint::new(hosts, origin, BODY_LIMIT_BYTES)
 }
 
 /// `/mcp`, any method: the checks, then the SDK.
 pub(crate) async fn endpoint(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    let (mut parts, body) = request.into_parts();
+    let (parts, body) = request.into_parts();
     if let Some(refusal) = foreign_origin(&shared, &parts.headers) {
         return refusal;
     }
@@ -79,21 +61,21 @@ pub(crate) async fn endpoint(State(shared): State<Arc<Shared>>, request: Request
         path: Protected::Mcp.path().into(),
         params: jsonrpc_summary(&body),
     });
-    match bearer::authorize(&shared, Protected::Mcp, &parts.headers) {
-        Ok(holder) => {
-            bearer::report_granted(&shared);
-            parts.extensions.insert(holder);
-        }
+    let holder = match bearer::authorize(&shared, Protected::Mcp, &parts.headers) {
+        Ok(holder) => holder,
         Err(refusal) => return bearer::refuse(&shared, Protected::Mcp, refusal),
-    }
-    let mut service = shared.mcp.clone();
-    let response: Result<_, Infallible> = service
-        .call(Request::from_parts(parts, Body::from(body)))
-        .await;
-    match response {
-        Ok(response) => response.map(Body::new),
-        Err(never) => match never {},
-    }
+    };
+    bearer::report_granted(&shared);
+    let holder = pkce_tutor_mcp::Holder {
+        client_id: holder.client_id,
+        scope: holder.scope,
+        audience: holder.audience,
+    };
+    shared
+        .mcp
+        .handle(Request::from_parts(parts, body), holder)
+        .await
+        .map(Body::new)
 }
 
 /// A 403 for a request whose `Origin` is not the issuer's. A request

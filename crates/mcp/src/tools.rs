@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use axum::http::request::Parts;
+use http::request::Parts;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, Implementation,
     InitializeResult, JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities,
@@ -16,10 +16,10 @@ use rmcp::model::{
 use rmcp::service::{RequestContext, RoleServer};
 use serde_json::json;
 
-use super::super::bearer::Holder;
+use super::Holder;
 
 /// The name of the one tool.
-pub(crate) const WHOAMI: &str = "whoami";
+pub const WHOAMI: &str = "whoami";
 
 /// The handler, made afresh for every request (the endpoint is stateless).
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,8 +42,8 @@ fn whoami() -> Tool {
     )
 }
 
-/// The token's holder, as the endpoint's guard found it before the call
-/// reached the SDK (`mcp.rs` puts it in the request's extensions).
+/// The token's holder, as the caller found it before the call reached the
+/// SDK ([`crate::Endpoint::handle`] puts it in the request's extensions).
 fn holder(context: &RequestContext<RoleServer>) -> Option<&Holder> {
     context
         .extensions

@@ -356,13 +356,8 @@ fn json_discovery_walks_the_mcp_chain_and_cimd_registers_nothing() {
     assert_eq!(discovery["steps"][0]["response"]["status"], 401);
     for step in discovery["steps"].as_array().unwrap() {
         assert_eq!(step["actor"], "client");
-        assert!(
-            step["checks"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|c| c["passed"] == true || c["rule"].as_str().unwrap().contains("if not"))
-        );
+        let checks = step["checks"].as_array().unwrap();
+        assert!(!checks.is_empty() && checks.iter().all(|c| c["passed"] == true));
     }
     let client_id = discovery["client_id"].as_str().unwrap();
     assert!(client_id.starts_with("http://127.0.0.1:"), "{client_id}");

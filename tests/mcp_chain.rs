@@ -374,7 +374,7 @@ async fn without_resource_metadata_the_client_tries_the_well_known_url() {
         probe
             .checks
             .iter()
-            .any(|c| !c.passed && c.rule.contains("resource_metadata")),
+            .any(|c| c.passed && c.rule.contains("names no resource_metadata")),
         "{:#?}",
         probe.checks
     );

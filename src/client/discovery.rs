@@ -135,12 +135,13 @@ impl Client {
             )?;
             let resource_metadata = challenge::bearer_param(header, "resource_metadata");
             let scope = challenge::bearer_param(header, "scope");
-            // Not a failure when absent: the client then tries the
-            // well-known URL (C-1).
-            checks.0.push(Check::new(
-                resource_metadata.is_some(),
-                "the challenge names resource_metadata (RFC 9728 section 5.1); if not, the client tries the well-known URL",
-            ));
+            // Not a refusal when absent: the client then tries the
+            // well-known URLs (C-1), so the check holds either way.
+            checks.0.push(Check::passed(if resource_metadata.is_some() {
+                "the challenge names resource_metadata (RFC 9728 section 5.1)"
+            } else {
+                "the challenge names no resource_metadata: the client tries the well-known URLs (RFC 9728 section 3.1)"
+            }));
             Ok(ResourceChallenge {
                 resource_metadata,
                 scope,

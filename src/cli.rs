@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::flow::{Attack, Edit, Flow, Stage};
+use crate::flow::{Attack, Edit, Flow, Registration, Stage};
 use crate::server::PkcePolicy;
 use crate::tui::{RenderScreen, ThemeName};
 
@@ -292,6 +292,11 @@ pub struct TranscriptArgs {
     /// Serve the flow on this port of 127.0.0.1.
     #[arg(long)]
     pub port: Option<u16>,
+    /// How the MCP client gets its client_id: the URL of a metadata document
+    /// it serves on loopback (cimd, what the current MCP revision prefers
+    /// when the server offers it) or dynamic registration (dcr).
+    #[arg(long, value_enum, default_value = "cimd")]
+    pub registration: Registration,
     /// Amendments of the requests.
     #[command(flatten)]
     pub amend: AmendArgs,

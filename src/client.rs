@@ -1,23 +1,36 @@
-//! The public client (an MCP client, in the series' story): discovery
-//! (RFC 8414), dynamic registration (RFC 7591), the authorization request with
-//! `state`, `resource` (RFC 8707) and an S256 challenge, the simulated browser
-//! hop (consent page, approve, redirect), the `state` and `iss` checks on the
-//! redirect (RFC 9207), the token request and a call to the protected resource.
+//! The public client, an MCP client: the discovery chain from a 401 (RFC
+//! 9728, RFC 8414, `discovery.rs`), registration by DCR or by a metadata
+//! document (`registration.rs`), the authorization request with `state`,
+//! `resource` (RFC 8707) and an S256 challenge, the simulated browser hop
+//! (consent page, approve, redirect) or a real browser's redirect to the
+//! client's loopback listener (`listener.rs`), the `state` and `iss` checks
+//! (RFC 9207), the token request, and the calls to the protected resource or
+//! the MCP endpoint (`mcp.rs`).
 //!
 //! Redirects are never followed (SPEC.md C-8): the client reads `Location`
 //! itself. Every call returns its HTTP exchange as it crossed the wire.
 
 mod callback;
+pub mod challenge;
+mod discovery;
 mod http;
+pub mod listener;
+pub mod mcp;
+mod registration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use serde::Deserialize;
 use url::Url;
 
-pub use callback::{Callback, CallbackError, parse_callback};
+pub use callback::{Callback, CallbackError, parse_callback, parse_callback_url};
+pub use discovery::{
+    Checked, ResourceChallenge, ResourceMetadata, resource_metadata_url, server_metadata_url,
+};
+pub use listener::Listener;
+pub use registration::{APPLICATION_TYPE, metadata_document};
 
 use crate::pkce::{CodeChallenge, CodeVerifier};
-use crate::record::{ParamCarrier, PlannedRequest};
+use crate::record::{Check, ParamCarrier, PlannedRequest};
 use crate::wire::{Exchange, Param};
 
 /// Why the client could not go on.
@@ -54,10 +67,12 @@ pub struct Recorded<T> {
     pub value: T,
     /// The HTTP exchange as it crossed the wire.
     pub exchange: Exchange,
+    /// What the client checked before it believed the answer.
+    pub checks: Vec<Check>,
 }
 
 /// The authorization server metadata the client uses (RFC 8414 §2).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 pub struct Metadata {
     /// The issuer identifier.
     pub issuer: String,
@@ -73,6 +88,10 @@ pub struct Metadata {
     /// Whether `iss` comes with every authorization response (RFC 9207 §3).
     #[serde(default)]
     pub authorization_response_iss_parameter_supported: bool,
+    /// Whether a `client_id` may be the URL of a client metadata document
+    /// (CIMD).
+    #[serde(default)]
+    pub client_id_metadata_document_supported: bool,
 }
 
 /// What goes into an authorization request (OAuth 2.1 §4.1.1).
@@ -127,85 +146,6 @@ impl Client {
         Ok(Self { http })
     }
 
-    /// Fetches the metadata, checks `issuer` (RFC 8414 §3.3) and PKCE support
-    /// (SPEC.md C-2, C-3).
-    pub async fn discover(&self, issuer: &str) -> Result<Recorded<Metadata>, ClientError> {
-        let url = format!("{issuer}/.well-known/oauth-authorization-server");
-        let exchange = self
-            .send(
-                "discovery (RFC 8414)",
-                self.http.get(&url).header(ACCEPT, "application/json"),
-            )
-            .await?;
-        if exchange.response.status != 200 {
-            return Err(ClientError::Protocol(format!(
-                "discovery answered {} instead of 200",
-                exchange.response.status
-            )));
-        }
-        let metadata: Metadata =
-            serde_json::from_str(exchange.response.body.as_deref().unwrap_or(""))
-                .map_err(|e| ClientError::Protocol(format!("the metadata is not valid: {e}")))?;
-        if metadata.issuer != issuer {
-            return Err(ClientError::Protocol(format!(
-                "the metadata's issuer {} differs from {issuer}: discarded (RFC 8414 section 3.3)",
-                metadata.issuer
-            )));
-        }
-        if !metadata
-            .code_challenge_methods_supported
-            .iter()
-            .any(|m| m == "S256")
-        {
-            return Err(ClientError::PkceNotSupported);
-        }
-        Ok(Recorded {
-            value: metadata,
-            exchange,
-        })
-    }
-
-    /// Registers a public client and returns its `client_id` (RFC 7591 §3).
-    pub async fn register(
-        &self,
-        metadata: &Metadata,
-        redirect_uri: &str,
-        client_name: &str,
-    ) -> Result<Recorded<String>, ClientError> {
-        let endpoint = metadata.registration_endpoint.as_deref().ok_or_else(|| {
-            ClientError::Protocol("the server has no registration_endpoint".into())
-        })?;
-        let body = serde_json::json!({
-            "client_name": client_name,
-            "redirect_uris": [redirect_uri],
-            "token_endpoint_auth_method": "none",
-            "grant_types": ["authorization_code"],
-            "response_types": ["code"],
-        });
-        let exchange = self
-            .send(
-                "registration (RFC 7591)",
-                self.http
-                    .post(endpoint)
-                    .header(CONTENT_TYPE, "application/json")
-                    .body(body.to_string()),
-            )
-            .await?;
-        let client_id = (exchange.response.status == 201)
-            .then(|| exchange.response.json_str("client_id"))
-            .flatten()
-            .ok_or_else(|| {
-                ClientError::Protocol(format!(
-                    "registration answered {} without a client_id",
-                    exchange.response.status
-                ))
-            })?;
-        Ok(Recorded {
-            value: client_id,
-            exchange,
-        })
-    }
-
     /// Builds the authorization URL (OAuth 2.1 §4.1.1; RFC 7636 §4.3).
     pub fn authorization_url(
         metadata: &Metadata,
@@ -247,6 +187,7 @@ impl Client {
             carrier: ParamCarrier::Query,
             params,
             fixed_headers: Vec::new(),
+            body: None,
         })
     }
 
@@ -309,6 +250,7 @@ impl Client {
                 Param::new("decision", "approve"),
             ],
             fixed_headers,
+            body: None,
         })
     }
 
@@ -345,6 +287,7 @@ impl Client {
                 ),
                 (ACCEPT.as_str().to_owned(), "application/json".to_owned()),
             ],
+            body: None,
         }
     }
 
@@ -373,6 +316,7 @@ impl Client {
                 format!("Bearer {access_token}"),
             )],
             fixed_headers: Vec::new(),
+            body: None,
         }
     }
 
@@ -409,6 +353,9 @@ impl Client {
         for (name, value) in &planned.fixed_headers {
             request = request.header(name, value);
         }
+        if let Some(body) = &planned.body {
+            request = request.body(body.clone());
+        }
         match planned.carrier {
             ParamCarrier::Query => {}
             ParamCarrier::Form => {
@@ -434,7 +381,7 @@ impl Client {
         self.send(purpose, request).await
     }
 
-    async fn send(
+    pub(crate) async fn send(
         &self,
         purpose: &str,
         request: reqwest::RequestBuilder,

@@ -303,6 +303,10 @@ fn serve(args: ServeArgs) -> Result<(), Outcome> {
         println!("  authorize GET  {issuer}/authorize");
         println!("  token     POST {issuer}/token");
         println!("  resource  GET  {issuer}/resource");
+        println!("  mcp       POST {issuer}/mcp (MCP, Streamable HTTP)");
+        println!(
+            "  resource metadata {issuer}/.well-known/oauth-protected-resource/mcp, …/resource"
+        );
         let policy = match args.pkce {
             server::PkcePolicy::Required => "PKCE required",
             server::PkcePolicy::Optional => "PKCE optional (the Step 04 server)",
@@ -408,12 +412,20 @@ fn challenge(verifier: &str) -> ExitCode {
 
 fn transcript(args: TranscriptArgs) -> Result<(), Outcome> {
     let lessons = load_lessons(args.lessons.as_deref())?;
+    // The MCP client's run: the discovery chain from /mcp and an MCP
+    // session at stage 6. An attack is played against /resource, as the
+    // attack lab shows it.
+    let base = match args.attack {
+        None => Scenario::mcp(args.flow),
+        Some(_) => Scenario::new(args.flow),
+    };
     let scenario = Scenario {
         attack: args.attack,
         seed: args.seed,
         edits: args.amend.edits(),
         port: args.port,
-        ..Scenario::new(args.flow)
+        registration: args.registration,
+        ..base
     };
     let trace = runtime()?
         .block_on(run_flow(scenario.clone()))

@@ -3,28 +3,51 @@
 //! loopback.
 //!
 //! A scenario is a script of steps, each performed by an actor (the client,
-//! the browser, an attacker); an HTTP step is first **planned**, may be
-//! **amended** by the learner, then **sent**, and its [`StepRecord`] keeps
-//! all three along with what the server reported about that very request.
-//! The six stages are labels over the steps.
+//! the browser, an attacker, or the server fetching a client's metadata
+//! document); an HTTP step is first **planned**, may be **amended** by the
+//! learner, then **sent**, and its [`StepRecord`] keeps all three along with
+//! what the server reported about that very request. Stage 0 (discovery and
+//! registration) and the six stages are labels over the steps.
 //!
 //! Under a seed every random value (verifier, state, client_id, codes,
 //! tokens) is derived from it, so two runs record the same values, with or
 //! without amendments; only the server's port differs unless it is pinned.
 
 mod attack;
+mod browser;
+mod discovery;
 mod engine;
 mod experiment;
+mod mcp_session;
 mod reports;
 mod stages;
 
-pub use engine::{CLIENT_NAME, Engine, PlannedStep, REDIRECT_URI, SCOPE, run};
+pub use browser::BrowserHandle;
+pub use engine::{
+    CLIENT_NAME, Engine, PlannedStep, REDIRECT_URI, REDIRECT_URI_ANY_PORT, SCOPE, run,
+};
 pub use experiment::{Experiment, run_experiment};
 
 pub use crate::record::{
-    Actor, Amendment, Attack, AttackRecord, ClientValues, Edit, Flow, Stage, StageRecord,
-    StepRecord, Trace,
+    Actor, Amendment, Attack, AttackRecord, Check, ClientValues, Edit, Flow, Registration, Stage,
+    StageRecord, StepRecord, Target, Trace,
 };
+
+/// Who plays the browser at stages 3 and 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BrowserMode {
+    /// The engine's own browser: it sends the authorization request, reads
+    /// the consent page, posts Approve with the page's cookie, and reads the
+    /// redirect without following it.
+    #[default]
+    Simulated,
+    /// The learner's browser: the engine hands out the authorization URL
+    /// ([`Engine::browser_url`]), sees the browser's requests through the
+    /// server's reports, and receives the redirect at the client's loopback
+    /// listener (RFC 8252 §7.3). [`BrowserHandle::fall_back`] hands a
+    /// waiting stage to the simulated browser.
+    Real,
+}
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +69,20 @@ pub struct Scenario {
     /// How long the server's codes live (its default, 10 minutes, when
     /// absent): an instructor may talk longer between stages 4 and 5.
     pub code_lifetime: Option<std::time::Duration>,
+    /// What the client sets out to reach: `/resource` (the tour's default:
+    /// stage 0 reads the issuer's metadata and registers) or `/mcp` (stage
+    /// 0 walks the MCP discovery chain from the endpoint's 401; stage 6 is
+    /// an MCP session).
+    pub target: Target,
+    /// How the client gets its `client_id`.
+    pub registration: Registration,
+    /// Who plays the browser at stages 3 and 4.
+    pub browser: BrowserMode,
+    /// With `Target::Mcp`, the MCP endpoint discovery starts from, when it
+    /// is not the run's own `/mcp`: the client walks the chain wherever it
+    /// leads (a server that refuses what the client checks, in tests). The
+    /// engine's own server then sees none of those requests.
+    pub mcp_url: Option<String>,
 }
 
 impl Scenario {
@@ -59,6 +96,21 @@ impl Scenario {
             replay: false,
             port: None,
             code_lifetime: None,
+            target: Target::Resource,
+            registration: Registration::Dcr,
+            browser: BrowserMode::Simulated,
+            mcp_url: None,
+        }
+    }
+
+    /// The MCP client's run: the discovery chain from `/mcp`, registration
+    /// by metadata document (what the current MCP revision prefers when
+    /// the server offers it), an MCP session at stage 6.
+    pub fn mcp(flow: Flow) -> Self {
+        Self {
+            target: Target::Mcp,
+            registration: Registration::Cimd,
+            ..Self::new(flow)
         }
     }
 
@@ -81,6 +133,9 @@ pub enum FlowError {
     /// The client failed (transport error, unexpected answer).
     #[error(transparent)]
     Client(#[from] crate::client::ClientError),
+    /// A real browser was awaited but the server stopped reporting.
+    #[error("the server stopped while the engine waited for the browser")]
+    ServerGone,
 }
 
 /// One step of a run.

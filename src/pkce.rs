@@ -11,7 +11,7 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
+use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -101,7 +101,7 @@ pub struct CodeVerifier(String);
 impl CodeVerifier {
     /// Generates a verifier from 32 random octets (RFC 7636 §4.1) and returns
     /// the octets too, so the tutorial can show where the verifier came from.
-    pub fn generate(rng: &mut impl RngCore) -> (Self, [u8; VERIFIER_ENTROPY_BYTES]) {
+    pub fn generate(rng: &mut impl Rng) -> (Self, [u8; VERIFIER_ENTROPY_BYTES]) {
         let mut octets = [0u8; VERIFIER_ENTROPY_BYTES];
         rng.fill_bytes(&mut octets);
         (Self::from_octets(&octets), octets)

@@ -4,11 +4,11 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::RngCore;
+use rand::Rng;
 
 /// `N` random octets from `rng`, base64url without padding. With `N = 32`
 /// a guess succeeds with probability 2^-256 (SPEC.md AS-19 asks ≤ 2^-128).
-pub fn urlsafe<const N: usize>(rng: &mut impl RngCore) -> String {
+pub fn urlsafe<const N: usize>(rng: &mut impl Rng) -> String {
     let mut octets = [0u8; N];
     rng.fill_bytes(&mut octets);
     URL_SAFE_NO_PAD.encode(octets)

@@ -6,6 +6,7 @@
 //! (`tui`, `transcript`, `lessons`) read records without depending on the
 //! server or the engine that produce them.
 
+mod check;
 mod event;
 mod label;
 mod oauth_error;
@@ -13,11 +14,12 @@ mod outcome;
 mod step;
 mod trace;
 
+pub use check::{Check, first_failure};
 pub use event::{
     PkceCheck, PkceVerdict, REQUEST_ID_HEADER, Report, RequestHead, RequestId, ServerEvent,
-    ServerReport, StoredCode,
+    ServerFetch, ServerReport, StoredCode,
 };
-pub use label::{Attack, Flow, Stage};
+pub use label::{Attack, Flow, Registration, Stage, Target};
 pub use oauth_error::OAuthErrorCode;
 pub use outcome::Outcome;
 pub use step::{Actor, Amendment, Edit, ParamCarrier, PlannedRequest, StepRecord};

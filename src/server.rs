@@ -1,7 +1,8 @@
-//! The mini authorization server (axum): discovery metadata (RFC 8414),
-//! dynamic registration (RFC 7591), the authorization endpoint with a consent
-//! page, the token endpoint with PKCE verification (RFC 7636 §4.6), and a small
-//! protected resource standing in for an MCP server.
+//! The mini authorization server (axum): discovery metadata (RFC 8414,
+//! RFC 9728), dynamic registration (RFC 7591) and client metadata documents
+//! (CIMD), the authorization endpoint with a consent page, the token endpoint
+//! with PKCE verification (RFC 7636 §4.6), and two protected resources: a
+//! small `/resource`, and `/mcp`, a real MCP endpoint on the official SDK.
 //!
 //! Every handler reports what it received, stored and computed as
 //! [`ServerEvent`]s, so the tutorial shows the server's own values. Handlers
@@ -16,12 +17,15 @@
 mod access_log;
 mod audience;
 mod authorize;
+mod bearer;
 mod body;
 mod bounded;
+mod client_metadata;
 mod consent;
 mod error;
 mod idle;
 mod limits;
+mod mcp;
 mod metadata;
 mod params;
 mod policy;
@@ -40,9 +44,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use rand::rngs::ChaCha20Rng;
 use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 
@@ -52,6 +56,9 @@ pub use policy::PkcePolicy;
 
 pub use crate::record::{PkceCheck, PkceVerdict, ServerEvent, StoredCode};
 use crate::record::{Report, RequestId, ServerReport};
+
+/// The scope a token needs at `/mcp` (named in its 401 and in the metadata).
+pub const MCP_SCOPE: &str = "mcp";
 
 /// The largest request body any endpoint reads; larger ones get 413.
 pub const BODY_LIMIT_BYTES: usize = 16 * 1024;
@@ -116,6 +123,10 @@ pub(crate) struct Shared {
     /// their own stream, so that setting a cookie does not shift the codes
     /// and tokens a seed reproduces.
     binding_rng: Mutex<ChaCha20Rng>,
+    /// The MCP SDK's HTTP service behind `/mcp` (`mcp.rs`).
+    mcp: pkce_tutor_mcp::Endpoint,
+    /// What fetches client metadata documents (`client_metadata.rs`).
+    fetcher: Option<reqwest::Client>,
 }
 
 impl Shared {
@@ -165,15 +176,15 @@ impl Shared {
     /// The URL of the protected resource, the default audience of tokens
     /// (a token request without `resource` is for it, DESIGN.md "Audience").
     fn resource_url(&self) -> String {
-        format!("{}/resource", self.issuer)
+        bearer::Protected::Resource.url(self)
     }
 
     /// Whether `resource` is one this server protects: `/resource`, and
     /// `/mcp`, the MCP endpoint (RFC 8707 §2: others are `invalid_target`).
     fn protects(&self, resource: &str) -> bool {
-        resource
-            .strip_prefix(self.issuer.as_str())
-            .is_some_and(|path| path == "/resource" || path == "/mcp")
+        [bearer::Protected::Resource, bearer::Protected::Mcp]
+            .iter()
+            .any(|p| p.url(self) == resource)
     }
 }
 
@@ -238,11 +249,15 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
             ChaCha20Rng::seed_from_u64(seed),
             ChaCha20Rng::seed_from_u64(seed),
         ),
-        None => (ChaCha20Rng::from_os_rng(), ChaCha20Rng::from_os_rng()),
+        None => (
+            rand::make_rng::<ChaCha20Rng>(),
+            rand::make_rng::<ChaCha20Rng>(),
+        ),
     };
     binding_rng.set_stream(1);
     let store = store::Store::new(&config.limits, config.code_lifetime, config.token_lifetime);
     let limits = config.limits.clone();
+    let fetcher = client_metadata::fetcher(limits.client_metadata_timeout);
     let log = config.request_log.clone();
     let shared = Arc::new(Shared {
         issuer: issuer.clone(),
@@ -251,6 +266,8 @@ pub async fn spawn(listener: TcpListener, config: ServerConfig) -> std::io::Resu
         rng: Mutex::new(rng),
         requests: AtomicU64::new(0),
         binding_rng: Mutex::new(binding_rng),
+        mcp: mcp::service(&issuer),
+        fetcher,
     });
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(serve_loop::run(listener, router(shared), limits, log, rx));
@@ -289,7 +306,16 @@ fn routes() -> Router<Arc<Shared>> {
         )
         .route(
             "/.well-known/oauth-protected-resource",
+            get(metadata::protected_root),
+        )
+        // RFC 9728 §3.1: each resource's path after the well-known suffix.
+        .route(
+            "/.well-known/oauth-protected-resource/resource",
             get(metadata::protected_resource),
+        )
+        .route(
+            "/.well-known/oauth-protected-resource/mcp",
+            get(metadata::protected_mcp),
         )
         .route("/register", post(register::register))
         // HEAD is answered without side effects: no code, no pending request.
@@ -300,6 +326,9 @@ fn routes() -> Router<Arc<Shared>> {
         .route("/consent", post(consent::consent))
         .route("/token", post(token::token))
         .route("/resource", get(resource::resource))
+        // Every method reaches the checks first: without a token, GET and
+        // DELETE get the same 401 as POST.
+        .route("/mcp", any(mcp::endpoint))
         // Handlers read bodies through `body::LimitedBody`, which applies
         // the limit; this is the same limit for any other extractor.
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))

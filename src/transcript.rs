@@ -6,7 +6,7 @@ mod json;
 
 use std::fmt::Write as _;
 
-use crate::flow::{AttackRecord, Stage, StageRecord, Trace};
+use crate::flow::{Actor, AttackRecord, Check, Registration, Stage, StageRecord, Target, Trace};
 use crate::lessons::{LessonError, LessonSet};
 use crate::wire::Exchange;
 
@@ -28,10 +28,8 @@ pub fn to_text(trace: &Trace) -> String {
             .unwrap_or_default()
     );
     let _ = writeln!(out, "issuer {}", trace.issuer);
-    let _ = writeln!(out, "\nSetup (Step 03): discovery and registration");
-    for exchange in trace.setup_exchanges() {
-        write_exchange(&mut out, exchange, "  ");
-    }
+    let _ = writeln!(out, "\n{}", discovery_heading(trace));
+    write_discovery(&mut out, trace, "  ");
     let mut previous = None;
     for record in &trace.stages {
         if record.stage == Stage::TokenRequest
@@ -74,13 +72,12 @@ pub fn to_markdown(trace: &Trace, lessons: &LessonSet) -> Result<String, LessonE
             intro.fill(trace, None)?.trim()
         );
     }
-    let _ = writeln!(
-        out,
-        "## Setup (Step 03): discovery and registration\n\n```text"
-    );
-    for exchange in trace.setup_exchanges() {
-        write_exchange(&mut out, exchange, "");
+    let _ = writeln!(out, "## {}\n", discovery_heading(trace));
+    if let Some(lesson) = lessons.by_id("discovery") {
+        let _ = writeln!(out, "{}\n", lesson.fill(trace, None)?.trim());
     }
+    let _ = writeln!(out, "```text");
+    write_discovery(&mut out, trace, "");
     let _ = writeln!(out, "```\n");
     let mut previous = None;
     for record in &trace.stages {
@@ -144,6 +141,43 @@ pub fn setup_text(trace: &Trace, indent: &str) -> String {
     out
 }
 
+/// The title of stage 0 for this run.
+fn discovery_heading(trace: &Trace) -> String {
+    let start = match trace.target {
+        Target::Mcp => "from the MCP endpoint's 401",
+        Target::Resource => "from the issuer's metadata",
+    };
+    format!(
+        "Stage 0: discovery ({start}) and registration ({})",
+        match trace.registration {
+            Registration::Dcr => "DCR",
+            Registration::Cimd => "client ID metadata document",
+        }
+    )
+}
+
+/// Stage 0's steps: each request, or what the client did without one, and
+/// what the client checked.
+fn write_discovery(out: &mut String, trace: &Trace, indent: &str) {
+    for step in trace.discovery() {
+        match &step.exchange {
+            Some(exchange) => write_exchange(out, exchange, indent),
+            None => {
+                let _ = writeln!(out, "{indent}{}  {}", step.actor.name(), step.purpose);
+            }
+        }
+        write_checks(out, &step.checks, indent);
+    }
+}
+
+/// A step's checks, one a line: `✓ rule` or `✗ rule`.
+fn write_checks(out: &mut String, checks: &[Check], indent: &str) {
+    for check in checks {
+        let mark = if check.passed { '✓' } else { '✗' };
+        let _ = writeln!(out, "{indent}   {mark} {}", check.rule);
+    }
+}
+
 fn write_stage_body(
     out: &mut String,
     trace: &Trace,
@@ -171,8 +205,14 @@ fn write_stage_body(
             amendment.to.as_deref().unwrap_or("(removed)")
         );
     }
-    for exchange in record.exchanges() {
-        write_exchange(out, exchange, indent);
+    for step in &record.steps {
+        if let Some(exchange) = &step.exchange {
+            if step.actor == Actor::Server {
+                let _ = writeln!(out, "{indent}server, on its own:");
+            }
+            write_exchange(out, exchange, indent);
+            write_checks(out, &step.checks, indent);
+        }
     }
     for event in trace.events_shown_at(record.stage) {
         let _ = writeln!(out, "{indent}server  {}", describe_event(event));

@@ -314,3 +314,97 @@ fn render_shows_the_same_verifier_as_transcript_under_one_seed() {
     assert!(screen.lines().all(|l| l.chars().count() <= 160));
     assert!(screen.contains(&verifier), "{verifier} not on\n{screen}");
 }
+
+/// Method and path of every request of the JSON `discovery` (local steps
+/// as `-`).
+fn discovery_requests(json: &Value) -> Vec<String> {
+    json["discovery"]["steps"]
+        .as_array()
+        .expect("discovery.steps")
+        .iter()
+        .map(|step| match step["request"].as_object() {
+            Some(request) => {
+                let url = url::Url::parse(request["url"].as_str().unwrap()).unwrap();
+                format!("{} {}", request["method"].as_str().unwrap(), url.path())
+            }
+            None => "-".to_owned(),
+        })
+        .collect()
+}
+
+// Issue 10: `transcript` is the MCP client's run: a top-level `discovery`
+// holds the chain from the endpoint's 401, each step with its actor and
+// checks; by default the client registers by metadata document (what the
+// current MCP revision prefers), so there is no POST /register, the
+// client_id is a URL, and the server's fetch of the document is recorded
+// (at stage 3, where it happened). v1's `setup` stays beside it.
+#[test]
+fn json_discovery_walks_the_mcp_chain_and_cimd_registers_nothing() {
+    let json = transcript_json(&["--seed", "7"]);
+    let discovery = &json["discovery"];
+    assert_eq!(discovery["target"], "mcp");
+    assert_eq!(discovery["registration"], "cimd");
+    assert_eq!(
+        discovery_requests(&json),
+        [
+            "POST /mcp",
+            "GET /.well-known/oauth-protected-resource/mcp",
+            "GET /.well-known/oauth-authorization-server",
+            "-",
+        ]
+    );
+    assert_eq!(discovery["steps"][0]["response"]["status"], 401);
+    for step in discovery["steps"].as_array().unwrap() {
+        assert_eq!(step["actor"], "client");
+        let checks = step["checks"].as_array().unwrap();
+        assert!(!checks.is_empty() && checks.iter().all(|c| c["passed"] == true));
+    }
+    let client_id = discovery["client_id"].as_str().unwrap();
+    assert!(client_id.starts_with("http://127.0.0.1:"), "{client_id}");
+    assert_eq!(stage(&json, 1)["client_id"], client_id);
+    assert_eq!(
+        discovery["resource"],
+        format!("{}/mcp", json["issuer"].as_str().unwrap())
+    );
+    let fetch = &discovery["client_metadata_fetch"];
+    assert_eq!(fetch["stage"], 3);
+    assert_eq!(fetch["request"]["url"], client_id);
+    assert_eq!(fetch["response"]["body"]["client_id"], client_id);
+    assert_eq!(
+        stage(&json, 3)["server_fetches"][0]["request"]["url"],
+        client_id
+    );
+    let sent_to_register = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["exchanges"].as_array().unwrap())
+        .chain(json["setup"].as_array().unwrap())
+        .any(|e| e["request"]["url"].as_str().unwrap().ends_with("/register"));
+    assert!(!sent_to_register, "no POST /register");
+    assert_eq!(json["setup"].as_array().unwrap().len(), 3);
+    // Stage 6 is an MCP session whose tool names this client.
+    let six = stage(&json, 6)["exchanges"].as_array().unwrap();
+    assert_eq!(six.len(), 4);
+    assert_eq!(
+        six[3]["response"]["body"]["result"]["structuredContent"]["client_id"],
+        client_id
+    );
+}
+
+// `--registration dcr`: the chain ends with POST /register and
+// application_type, and the server fetches nothing.
+#[test]
+fn json_discovery_with_dcr_registers() {
+    let json = transcript_json(&["--seed", "7", "--registration", "dcr"]);
+    assert_eq!(json["discovery"]["registration"], "dcr");
+    assert_eq!(
+        discovery_requests(&json).last().map(String::as_str),
+        Some("POST /register")
+    );
+    let register = &json["discovery"]["steps"][3];
+    assert_eq!(register["request"]["body"]["application_type"], "native");
+    assert_eq!(register["response"]["status"], 201);
+    assert!(json["discovery"].get("client_metadata_fetch").is_none());
+    assert!(stage(&json, 3).get("server_fetches").is_none());
+}

@@ -65,7 +65,7 @@ fn every_lesson_renders_at_80_and_120_columns() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 26);
+    assert_eq!(seen, 27);
 }
 
 /// What the lesson panel shows of a lesson at once: the whole of it; of an

@@ -1205,14 +1205,15 @@ async fn optional_policy_code_without_challenge_is_single_use() {
 // ---------------------------------------------------------------------------
 
 // AS-34 (RFC 6750 §3, RFC 9728 §5.1): no token → 401 with a Bearer challenge
-// that points to the resource metadata.
+// that points to the resource's own metadata, its path inserted after the
+// well-known suffix (RFC 9728 §3.1).
 #[tokio::test]
 async fn resource_without_token_is_401_with_bearer_challenge() {
     let server = TestServer::start().await;
     let response = server.resource(None).await;
     expect_bearer_challenge(&response);
     let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
-    let metadata = server.url("/.well-known/oauth-protected-resource");
+    let metadata = server.url("/.well-known/oauth-protected-resource/resource");
     assert!(
         challenge.contains(&format!("resource_metadata=\"{metadata}\"")),
         "{challenge}"
@@ -1370,6 +1371,8 @@ async fn metadata_has_s256_only_and_exact_issuer() {
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["none"],
             "authorization_response_iss_parameter_supported": true,
+            // DESIGN v2: a client_id may be a metadata document's URL.
+            "client_id_metadata_document_supported": true,
         })
     );
 }

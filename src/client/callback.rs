@@ -2,7 +2,7 @@
 //! back with the code, checked for `state` (OAuth 2.1 §7.10, SPEC.md C-5) and
 //! `iss` (RFC 9207 §2.4, SPEC.md C-7).
 
-use crate::wire::{HttpResponse, param};
+use crate::wire::{HttpResponse, Param, decode_params, param};
 
 /// The parameters of a successful redirect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,14 +61,42 @@ pub fn parse_callback(
     if !(300..400).contains(&response.status) || response.header("location").is_none() {
         return Err(CallbackError::NotARedirect(response.status));
     }
-    let params = response.location_params();
-    let state = param(&params, "state");
+    read_params(
+        &response.location_params(),
+        expected_state,
+        expected_issuer,
+        iss_promised,
+    )
+}
+
+/// Reads the redirect as it arrived at the client's loopback listener (a
+/// real browser followed it): the same checks on the URL's query.
+pub fn parse_callback_url(
+    url: &str,
+    expected_state: &str,
+    expected_issuer: &str,
+    iss_promised: bool,
+) -> Result<Callback, CallbackError> {
+    let params = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.query().map(decode_params))
+        .unwrap_or_default();
+    read_params(&params, expected_state, expected_issuer, iss_promised)
+}
+
+fn read_params(
+    params: &[Param],
+    expected_state: &str,
+    expected_issuer: &str,
+    iss_promised: bool,
+) -> Result<Callback, CallbackError> {
+    let state = param(params, "state");
     if state != Some(expected_state) {
         return Err(CallbackError::StateMismatch {
             got: state.map(str::to_owned),
         });
     }
-    let iss = param(&params, "iss").map(str::to_owned);
+    let iss = param(params, "iss").map(str::to_owned);
     let iss_ok = match &iss {
         Some(iss) => iss == expected_issuer,
         None => !iss_promised,
@@ -79,15 +107,15 @@ pub fn parse_callback(
             expected: expected_issuer.to_owned(),
         });
     }
-    if let Some(error) = param(&params, "error") {
+    if let Some(error) = param(params, "error") {
         return Err(CallbackError::Refused {
             error: error.to_owned(),
-            description: param(&params, "error_description")
+            description: param(params, "error_description")
                 .unwrap_or_default()
                 .to_owned(),
         });
     }
-    let code = param(&params, "code").ok_or(CallbackError::NoCode)?;
+    let code = param(params, "code").ok_or(CallbackError::NoCode)?;
     Ok(Callback {
         code: code.to_owned(),
         iss,

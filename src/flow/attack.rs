@@ -207,7 +207,10 @@ impl Engine {
             .send_step(Actor::Attacker, purpose, request, &[])
             .await?;
         let page = sent(&opened)?.clone();
-        let mut steps = vec![opened];
+        let mut steps = Vec::new();
+        // With a metadata document, the server fetches it on the
+        // authorization request: its own step, right after.
+        self.file(&mut steps, opened);
         let Ok(approval) = Client::plan_consent(&page) else {
             return Ok((steps, Session::Refused(page)));
         };
@@ -222,7 +225,7 @@ impl Engine {
         let callback = parse_callback(
             &sent(&approved)?.response,
             state,
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         )
         .map_err(ClientError::from)?;
@@ -231,12 +234,14 @@ impl Engine {
     }
 
     fn attack_record(
-        &self,
+        &mut self,
         attack: Attack,
-        steps: Vec<StepRecord>,
+        mut steps: Vec<StepRecord>,
         decisive: Exchange,
         token: Option<String>,
     ) -> AttackRecord {
+        // Whatever the server did on its own that no step filed yet.
+        steps.append(&mut self.server_steps);
         AttackRecord {
             attack,
             flow: self.scenario.flow,

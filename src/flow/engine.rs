@@ -1,26 +1,37 @@
 //! The engine: one scenario in progress, with its own server and client.
-//! It performs one stage at a time; a stage's HTTP step is planned (and the
-//! plan can be read before it goes), amended with the learner's edits, sent,
-//! and recorded with the server's own reports about that request.
+//! It performs stage 0 (discovery and registration, `discovery.rs`) one
+//! request at a time, then one stage at a time; a stage's HTTP step is
+//! planned (and the plan can be read before it goes), amended with the
+//! learner's edits, sent, and recorded with the server's own reports about
+//! that request, followed by any step the server performed on its own for
+//! it (a client metadata document it fetched).
 
-use rand::RngCore;
+use rand::Rng;
 use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use rand::rngs::ChaCha20Rng;
 use tokio::sync::mpsc;
 
+use super::browser::BrowserSwitch;
+use super::discovery::Next;
 use super::reports::Reports;
-use super::{Attack, FlowError, Scenario, Stage, Step};
-use crate::client::{Client, ClientError, Metadata, Recorded};
+use super::{Attack, BrowserMode, FlowError, Scenario, Stage, Step};
+use crate::client::{Client, ClientError, Listener, Metadata};
 use crate::pkce::{CodeChallenge, CodeVerifier};
 use crate::record::{
-    Actor, ClientValues, Edit, Flow, PlannedRequest, StageRecord, StepRecord, Trace,
+    Actor, ClientValues, Edit, Flow, PlannedRequest, Registration, StageRecord, StepRecord, Trace,
 };
 use crate::server::{self, PkcePolicy, ServerConfig, ServerHandle};
 use crate::wire::Exchange;
 
 /// The redirect URI the client registers: a loopback address, as OAuth 2.1
-/// §8.4.2 describes for native apps (the port is the client's choice).
+/// §8.4.2 describes for native apps (the port is the client's choice). The
+/// simulated browser reads the redirect without following it, so nothing
+/// listens there.
 pub const REDIRECT_URI: &str = "http://127.0.0.1:33418/callback";
+/// The redirect URI registered for a real browser: loopback with no port,
+/// since the client's listener takes whichever port is free when it runs
+/// and the server lets a loopback port vary (RFC 8252 §7.3, SPEC.md AS-1).
+pub const REDIRECT_URI_ANY_PORT: &str = "http://127.0.0.1/callback";
 /// The scope the client asks for.
 pub const SCOPE: &str = "mcp";
 /// The name the client registers under.
@@ -98,16 +109,30 @@ pub struct Engine {
     /// The client's PKCE method, if it uses PKCE.
     pub(super) method: Option<ClientMethod>,
     server: ServerHandle,
-    reports: Reports,
+    pub(super) reports: Reports,
     pub(super) client: Client,
+    /// The client's loopback listener: its metadata document (CIMD) and a
+    /// real browser's redirect. Started only when the scenario needs one.
+    pub(super) listener: Option<Listener>,
     pub(super) rng: ChaCha20Rng,
+    /// The authorization server's metadata, once discovery read it.
     pub(super) metadata: Metadata,
+    /// Where stage 0 stands.
+    pub(super) discovery: Next,
+    /// The scope the client asks for: the 401's, else the resource's.
+    pub(super) scope: String,
     /// What the client holds so far.
     pub(super) values: ClientValues,
     pub(super) verifier: Option<CodeVerifier>,
     pub(super) challenge: Option<CodeChallenge>,
     /// The page the browser shows after stage 3 (the consent page).
     pub(super) browser_page: Option<Exchange>,
+    /// The authorization request the browser was sent (stage 3), as sent:
+    /// a simulated browser taking over from a real one opens it again.
+    pub(super) browser_request: Option<PlannedRequest>,
+    /// Whether stages 3 and 4 wait for a real browser, and the switch that
+    /// hands them to the simulated one.
+    pub(super) browser: BrowserSwitch,
     /// The token request as sent at stage 5 (the replay sends it again).
     pub(super) token_request: Option<PlannedRequest>,
     /// The access token the token endpoint issued, once it did.
@@ -115,6 +140,9 @@ pub struct Engine {
     /// The plan of the next HTTP step, made once so that its random values
     /// (the `state`) are drawn once, whether or not anyone read it first.
     pub(super) planned: Option<PlannedStep>,
+    /// Steps the server performed on its own while handling the engine's
+    /// last requests, waiting to be filed after the step that caused them.
+    pub(super) server_steps: Vec<StepRecord>,
     /// Set when a refusal ended the flow: later stages are not reached.
     pub(super) ended: bool,
     pub(super) trace: Trace,
@@ -134,9 +162,20 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// Starts the scenario's server on `127.0.0.1` (on the scenario's port,
-    /// or a free one), then discovers it and registers the client (the setup
-    /// of Step 03).
+    /// or a free one), then runs stage 0: discovery and registration. A
+    /// refusal there (a check the client makes fails) is recorded, and the
+    /// six stages are then not reached.
     pub async fn start(scenario: Scenario) -> Result<Self, FlowError> {
+        let mut engine = Self::open(scenario).await?;
+        while engine.discover_next().await?.is_some() {}
+        Ok(engine)
+    }
+
+    /// Starts the scenario's server, and the client's listener if the
+    /// scenario needs one, without sending anything: stage 0 is then
+    /// stepped with [`Engine::discover_next`] (a step or a stage run
+    /// before it is over completes it first).
+    pub async fn open(scenario: Scenario) -> Result<Self, FlowError> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (policy, method) = configuration(scenario.flow, scenario.attack);
         let config = ServerConfig {
@@ -155,50 +194,54 @@ impl Engine {
             Some(port) => server::spawn(bind_pinned(port).await?, config).await?,
             None => server::spawn_loopback(config).await?,
         };
+        let needs_listener =
+            scenario.registration == Registration::Cimd || scenario.browser == BrowserMode::Real;
+        let listener = if needs_listener {
+            Some(Listener::start(listener_port(&scenario)).await?)
+        } else {
+            None
+        };
         let rng = match scenario.seed {
             Some(seed) => seeded(seed, scenario.flow, Role::Client),
-            None => ChaCha20Rng::from_os_rng(),
+            None => rand::make_rng::<ChaCha20Rng>(),
         };
         let issuer = server.issuer().to_owned();
         let client = Client::new()?;
-        let mut reports = Reports::new(rx);
         let mut trace = Trace::new(scenario.flow, scenario.seed);
         trace.issuer.clone_from(&issuer);
-        let discovery = client.discover(&issuer).await?;
-        let metadata = discovery.value.clone();
-        trace
-            .setup
-            .push(setup_step(&mut reports, "discovery", discovery));
-        let registration = client
-            .register(&metadata, REDIRECT_URI, CLIENT_NAME)
-            .await?;
-        let client_id = registration.value.clone();
-        trace
-            .setup
-            .push(setup_step(&mut reports, "registration", registration));
-        reports.file_external(&mut trace);
+        trace.target = scenario.target;
+        trace.registration = scenario.registration;
+        let redirect_uri = match (&listener, scenario.browser) {
+            (Some(listener), BrowserMode::Real) => listener.redirect_uri(),
+            _ => REDIRECT_URI.to_owned(),
+        };
         Ok(Self {
             attack_due: scenario.attack.is_some(),
+            discovery: Next::first(scenario.target, &issuer, scenario.mcp_url.as_deref()),
+            browser: BrowserSwitch::new(scenario.browser),
             scenario,
             policy,
             method,
             server,
-            reports,
+            reports: Reports::new(rx),
             client,
+            listener,
             rng,
             values: ClientValues {
-                client_id,
-                redirect_uri: REDIRECT_URI.to_owned(),
+                redirect_uri,
                 resource: format!("{issuer}/resource"),
                 ..ClientValues::default()
             },
-            metadata,
+            metadata: Metadata::default(),
+            scope: SCOPE.to_owned(),
             verifier: None,
             challenge: None,
             browser_page: None,
+            browser_request: None,
             token_request: None,
             issued_token: None,
             planned: None,
+            server_steps: Vec::new(),
             ended: false,
             trace,
             next: Some(Stage::Verifier),
@@ -227,10 +270,10 @@ impl Engine {
 
     /// The request the next stage would send, as its actor plans it, for a
     /// learner to read and amend before it goes; `None` when the next stage
-    /// sends nothing (it is local, or the flow has ended). Calling it twice
-    /// returns the same plan.
+    /// sends nothing (it is local, or the flow has ended) or stage 0 is not
+    /// over. Calling it twice returns the same plan.
     pub fn plan(&mut self) -> Result<Option<PlannedStep>, FlowError> {
-        if self.attack_pending() {
+        if self.attack_pending() || self.discovering() {
             return Ok(None);
         }
         let Some(stage) = self.next else {
@@ -298,6 +341,7 @@ impl Engine {
     /// Runs the next step and records it in the trace, without handing out
     /// a copy (so `finish` copies nothing).
     async fn advance(&mut self, edits: &[Edit]) -> Result<Option<Done>, FlowError> {
+        while self.discover_next().await?.is_some() {}
         if let Some(attack) = self.scenario.attack
             && self.attack_pending()
         {
@@ -324,7 +368,8 @@ impl Engine {
 
     /// Sends a planned request with the learner's edits and records the
     /// step: planned, amendments, sent, answered, and the server's reports
-    /// about that request.
+    /// about that request. What the server fetched on its own meanwhile
+    /// waits in `server_steps` (see [`Engine::file`]).
     pub(super) async fn send_step(
         &mut self,
         actor: Actor,
@@ -334,7 +379,8 @@ impl Engine {
     ) -> Result<StepRecord, FlowError> {
         let (sent, amendments) = planned.amend(edits);
         let exchange = self.client.send_planned(purpose, &sent).await?;
-        let (request_id, reports) = self.reports.take(&exchange);
+        let (request_id, mut reports) = self.reports.take(&exchange);
+        self.server_steps.extend(reports.server_steps(request_id));
         Ok(StepRecord {
             actor,
             purpose: purpose.to_owned(),
@@ -344,11 +390,20 @@ impl Engine {
             request_id,
             received: reports.head,
             server_events: reports.events,
+            checks: Vec::new(),
         })
     }
 
+    /// Files a step, then the steps the server performed on its own for
+    /// it, in the order they happened.
+    pub(super) fn file(&mut self, steps: &mut Vec<StepRecord>, step: StepRecord) {
+        steps.push(step);
+        steps.append(&mut self.server_steps);
+    }
+
     /// A stage as the engine leaves it: the client's values after it.
-    pub(super) fn stage_record(&self, stage: Stage, steps: Vec<StepRecord>) -> StageRecord {
+    pub(super) fn stage_record(&mut self, stage: Stage, mut steps: Vec<StepRecord>) -> StageRecord {
+        steps.append(&mut self.server_steps);
         StageRecord {
             flow: self.scenario.flow,
             stage,
@@ -370,6 +425,19 @@ impl Engine {
             _ => self.make_plan(stage),
         }
     }
+
+    /// Ends the flow here: later stages are not reached.
+    pub(super) fn end_with(&mut self, error: String) {
+        self.values.error = Some(error);
+        self.ended = true;
+    }
+}
+
+/// The port of the client's listener: a free one, or when the run's server
+/// is pinned to P (reproducible output), P + 100, clear of the ports the
+/// other runs of a session take after P.
+fn listener_port(scenario: &Scenario) -> Option<u16> {
+    scenario.port.and_then(|p| p.checked_add(100))
 }
 
 /// Binds a pinned port of 127.0.0.1. A restart (`R`) binds the port of the
@@ -385,21 +453,6 @@ async fn bind_pinned(port: u16) -> std::io::Result<tokio::net::TcpListener> {
             }
             result => return result,
         }
-    }
-}
-
-/// A step of the setup, recorded with the server's reports about it.
-fn setup_step<T>(reports: &mut Reports, purpose: &str, recorded: Recorded<T>) -> StepRecord {
-    let (request_id, collected) = reports.take(&recorded.exchange);
-    StepRecord {
-        actor: Actor::Client,
-        purpose: purpose.to_owned(),
-        planned: None,
-        amendments: Vec::new(),
-        exchange: Some(recorded.exchange),
-        request_id,
-        received: collected.head,
-        server_events: collected.events,
     }
 }
 
@@ -496,7 +549,9 @@ mod tests {
             .iter()
             .chain(trace.stages.iter().flat_map(|s| s.steps.iter()));
         let mut ids = Vec::new();
-        for step in steps.filter(|s| s.exchange.is_some()) {
+        // The server's own fetches (CIMD) are requests it sent, not ones
+        // it received: they carry the number of the request they served.
+        for step in steps.filter(|s| s.exchange.is_some() && s.actor != Actor::Server) {
             let id = step.request_id.expect("every response names its request");
             let head = step.received.as_ref().expect("the server read a head");
             let sent = &step.exchange.as_ref().unwrap().request;

@@ -2,11 +2,11 @@
 //! and what the client makes of the answer. A refusal ends the flow where
 //! the protocol ends it; later stages are recorded as not reached.
 
-use super::engine::{ClientMethod, Engine, PlannedStep, REDIRECT_URI, SCOPE};
+use super::engine::{ClientMethod, Engine, PlannedStep};
 use super::{FlowError, Stage};
 use crate::client::{AuthorizationRequest, Client, ClientError, TokenRequest, parse_callback};
 use crate::pkce::{CodeChallenge, CodeVerifier, derive_s256, hex_grouped};
-use crate::record::{Actor, Edit, StageRecord, StepRecord};
+use crate::record::{Actor, Edit, StageRecord, StepRecord, Target};
 use crate::wire::{HttpResponse, Param};
 
 impl Engine {
@@ -52,11 +52,14 @@ impl Engine {
                 let Some(token) = &self.issued_token else {
                     return Ok(None);
                 };
-                PlannedStep {
-                    stage,
-                    actor: Actor::Client,
-                    purpose: "call to the protected resource",
-                    request: Client::plan_resource(&self.values.resource, token),
+                match self.scenario.target {
+                    Target::Resource => PlannedStep {
+                        stage,
+                        actor: Actor::Client,
+                        purpose: "call to the protected resource",
+                        request: Client::plan_resource(&self.values.resource, token),
+                    },
+                    Target::Mcp => self.plan_mcp_initialize(token),
                 }
             }
         };
@@ -102,10 +105,10 @@ impl Engine {
             &self.metadata,
             &AuthorizationRequest {
                 client_id: &self.values.client_id,
-                redirect_uri: REDIRECT_URI,
+                redirect_uri: &self.values.redirect_uri,
                 state,
                 code_challenge,
-                scope: SCOPE,
+                scope: &self.scope,
                 resource: &self.values.resource,
             },
         )
@@ -122,7 +125,7 @@ impl Engine {
             &self.metadata,
             &TokenRequest {
                 code,
-                redirect_uri: REDIRECT_URI,
+                redirect_uri: &self.values.redirect_uri,
                 client_id: &self.values.client_id,
                 code_verifier,
                 resource: &self.values.resource,
@@ -179,10 +182,16 @@ impl Engine {
                 (None, _) => {}
             },
             Stage::AuthorizationRequest => {
+                if self.browser.real()
+                    && let Some(done) = self.authorization_in_browser(edits).await?
+                {
+                    return Ok(self.stage_record(stage, done));
+                }
                 let plan = self.expect_plan(stage)?;
                 // The client remembers the state it made, whatever the
                 // learner sends: the redirect is checked against it (C-5).
                 self.values.state = plan.request.param("state").map(str::to_owned);
+                self.browser_request = Some(plan.request.amend(edits).0);
                 let step = self.send_plan(plan, edits).await?;
                 let exchange = sent(&step)?;
                 self.values.authorization_url = Some(exchange.request.url.clone());
@@ -195,16 +204,32 @@ impl Engine {
                     let response = exchange.response.clone();
                     self.end_with(self.callback_error(&response));
                 }
-                steps.push(step);
+                self.file(&mut steps, step);
             }
             Stage::CodeIssued => {
+                if self.browser.real()
+                    && let Some(done) = self.redirect_in_browser().await?
+                {
+                    return Ok(self.stage_record(stage, done));
+                }
+                // The simulated browser, perhaps taking over from the real
+                // one, which had the consent page.
+                if let Some(reopened) = self.reopen_in_simulated_browser().await? {
+                    self.file(&mut steps, reopened);
+                    if self.browser_page.is_none() {
+                        self.end_with(
+                            "the authorization URL no longer gives a consent page".into(),
+                        );
+                        return Ok(self.stage_record(stage, steps));
+                    }
+                }
                 let plan = self.expect_plan(stage)?;
                 let step = self.send_plan(plan, edits).await?;
                 let response = &sent(&step)?.response;
                 match parse_callback(
                     response,
                     self.values.state.as_deref().unwrap_or_default(),
-                    self.issuer(),
+                    &self.metadata.issuer,
                     self.metadata.authorization_response_iss_parameter_supported,
                 ) {
                     Ok(callback) => {
@@ -246,7 +271,10 @@ impl Engine {
                 if let Some(token) = self.issued_token.clone() {
                     self.values.access_token = Some(token);
                     let plan = self.expect_plan(stage)?;
-                    steps.push(self.send_plan(plan, edits).await?);
+                    match self.scenario.target {
+                        Target::Resource => steps.push(self.send_plan(plan, edits).await?),
+                        Target::Mcp => steps.extend(self.mcp_session(plan, edits).await?),
+                    }
                 }
             }
         }
@@ -260,19 +288,13 @@ impl Engine {
         })
     }
 
-    async fn send_plan(
+    pub(super) async fn send_plan(
         &mut self,
         plan: PlannedStep,
         edits: &[Edit],
     ) -> Result<StepRecord, FlowError> {
         self.send_step(plan.actor, plan.purpose, plan.request, edits)
             .await
-    }
-
-    /// Ends the flow here: later stages are not reached.
-    fn end_with(&mut self, error: String) {
-        self.values.error = Some(error);
-        self.ended = true;
     }
 
     /// What the client makes of an answer to the browser that carries no
@@ -282,7 +304,7 @@ impl Engine {
         match parse_callback(
             response,
             self.values.state.as_deref().unwrap_or_default(),
-            self.issuer(),
+            &self.metadata.issuer,
             self.metadata.authorization_response_iss_parameter_supported,
         ) {
             Err(crate::client::CallbackError::Refused { error, .. }) => error,

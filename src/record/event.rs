@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use crate::wire::Param;
+use super::check::Check;
+use crate::wire::{Exchange, Param};
 
 /// The number the server gives each request it reads, in arrival order,
 /// also sent back in the response's `x-request-id` header.
@@ -34,11 +35,30 @@ pub enum Report {
     Head(RequestHead),
     /// A handler did something.
     Event(ServerEvent),
+    /// While handling the request, the server itself sent a request of its
+    /// own (it fetched a client's metadata document) and checked the answer:
+    /// a step whose actor is the server.
+    Fetched(ServerFetch),
     /// The response left with this status.
     Answered {
         /// The HTTP status.
         status: u16,
     },
+}
+
+/// A request the server sent on its own while handling another one, as it
+/// crossed the wire, and what the server checked in the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerFetch {
+    /// What it was for, e.g. "fetches the client metadata document".
+    pub purpose: String,
+    /// The request and the answer; absent when the server refused to send
+    /// it (a URL it does not fetch) or it failed on the way (a timeout).
+    pub exchange: Option<Exchange>,
+    /// What the server checked, in order, up to the first failure.
+    pub checks: Vec<Check>,
+    /// Whether the server accepted what it fetched.
+    pub accepted: bool,
 }
 
 /// A request line and its headers as the server read them from the socket:

@@ -80,6 +80,64 @@ impl Attack {
     }
 }
 
+/// How the client gets its `client_id` (stage 0, after discovery).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Registration {
+    /// Dynamic Client Registration (RFC 7591): the client POSTs its metadata
+    /// to `registration_endpoint` and gets a `client_id` back.
+    Dcr,
+    /// A Client ID Metadata Document: the `client_id` is the URL of a JSON
+    /// document the client serves; the server fetches it when it first sees
+    /// the `client_id` (at the authorization request). The current MCP
+    /// revision prefers it to DCR when the server offers it.
+    Cimd,
+}
+
+impl Registration {
+    /// The name used on the command line and in transcripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dcr => "dcr",
+            Self::Cimd => "cimd",
+        }
+    }
+}
+
+/// What the client wants to reach, which decides where discovery starts and
+/// what stage 6 calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The plain protected resource `/resource`: the client is configured
+    /// with the issuer, reads its metadata (RFC 8414) and registers; stage 6
+    /// is one `GET /resource`.
+    Resource,
+    /// The MCP endpoint `/mcp`: the client starts from the server's URL
+    /// alone and walks the MCP discovery chain (the 401, the protected
+    /// resource metadata, the authorization server's metadata); stage 6 is
+    /// an MCP session (`initialize`, then a tool).
+    Mcp,
+}
+
+impl Target {
+    /// The resource's path on the server.
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Resource => "/resource",
+            Self::Mcp => "/mcp",
+        }
+    }
+
+    /// The name used in transcripts.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Resource => "resource",
+            Self::Mcp => "mcp",
+        }
+    }
+}
+
 /// The six stages of the flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

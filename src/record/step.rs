@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::check::Check;
 use super::event::{RequestHead, RequestId, ServerEvent};
 use crate::wire::{Exchange, Param};
 
@@ -60,6 +61,12 @@ pub struct PlannedRequest {
     /// Headers the actor always sends, not offered for editing
     /// (`Content-Type`, `Accept`, a cookie).
     pub fixed_headers: Vec<(String, String)>,
+    /// A body sent as it stands, not offered for editing: the JSON-RPC
+    /// message of an MCP request, whose editable parameters are its headers
+    /// (the bearer token). Absent for query and form requests, whose body is
+    /// made of their parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
 }
 
 /// A change the learner asks for.
@@ -106,6 +113,19 @@ impl PlannedRequest {
         match self.carrier {
             ParamCarrier::Headers => a.eq_ignore_ascii_case(b),
             ParamCarrier::Query | ParamCarrier::Form => a == b,
+        }
+    }
+
+    /// The URL with the query parameters in it, as a browser opens it (the
+    /// planned URL itself for a form or header request).
+    pub fn full_url(&self) -> String {
+        match (self.carrier, url::Url::parse(&self.url)) {
+            (ParamCarrier::Query, Ok(mut url)) => {
+                url.query_pairs_mut()
+                    .extend_pairs(self.params.iter().map(|p| (&p.name, &p.value)));
+                url.to_string()
+            }
+            _ => self.url.clone(),
         }
     }
 
@@ -185,6 +205,11 @@ pub struct StepRecord {
     pub received: Option<RequestHead>,
     /// What the server reported about this request, in order.
     pub server_events: Vec<ServerEvent>,
+    /// What the actor checked in the answer before going on (the client
+    /// reading a discovery document, the server reading a client's
+    /// metadata document), in order, up to the first failure.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<Check>,
 }
 
 impl StepRecord {
@@ -199,7 +224,14 @@ impl StepRecord {
             request_id: None,
             received: None,
             server_events: Vec::new(),
+            checks: Vec::new(),
         }
+    }
+
+    /// The step with what its actor checked.
+    pub fn with_checks(mut self, checks: Vec<Check>) -> Self {
+        self.checks = checks;
+        self
     }
 
     /// Whether the learner changed what this step sent.
@@ -228,6 +260,7 @@ mod tests {
                 Param::new("code_verifier", "v"),
             ],
             fixed_headers: vec![],
+            body: None,
         }
     }
 

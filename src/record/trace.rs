@@ -7,8 +7,8 @@
 use serde::Serialize;
 
 use super::event::{PkceCheck, RequestHead, RequestId, ServerEvent, StoredCode};
-use super::label::{Attack, Flow, Stage};
-use super::step::{Amendment, StepRecord};
+use super::label::{Attack, Flow, Registration, Stage, Target};
+use super::step::{Actor, Amendment, StepRecord};
 use crate::wire::Exchange;
 
 /// What the client holds after a stage; cumulative, so later stages repeat
@@ -161,9 +161,12 @@ pub struct ExternalRequest {
     pub events: Vec<ServerEvent>,
     /// The status it answered, once answered.
     pub status: Option<u16>,
+    /// What the server fetched on its own while handling it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fetches: Vec<super::event::ServerFetch>,
 }
 
-/// A whole run: the setup (discovery and registration, Step 03), the six
+/// A whole run: the setup (stage 0: discovery and registration), the six
 /// stages, the attack if one was played, and what others sent meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Trace {
@@ -173,7 +176,15 @@ pub struct Trace {
     pub seed: Option<u64>,
     /// The server's issuer URL, `http://127.0.0.1:<port>`.
     pub issuer: String,
-    /// Discovery (RFC 8414) and registration (RFC 7591).
+    /// What the client set out to reach: where discovery started.
+    pub target: Target,
+    /// How the client got its `client_id`.
+    pub registration: Registration,
+    /// Stage 0, in order: discovery (from the MCP endpoint's 401 through
+    /// the protected resource's metadata to the authorization server's, or
+    /// from the issuer's metadata alone) and registration, each step with
+    /// what the client checked. Named `setup` since v1 (Step 03);
+    /// [`Trace::discovery`] reads it under its v2 name.
     pub setup: Vec<StepRecord>,
     /// The stages run so far.
     pub stages: Vec<StageRecord>,
@@ -194,6 +205,8 @@ impl Trace {
             flow,
             seed,
             issuer: String::new(),
+            target: Target::Resource,
+            registration: Registration::Dcr,
             setup: Vec::new(),
             stages: Vec::new(),
             attack: None,
@@ -209,6 +222,21 @@ impl Trace {
     /// The record of a stage the flow reached.
     pub fn reached(&self, stage: Stage) -> Option<&StageRecord> {
         self.stage(stage).filter(|r| r.reached)
+    }
+
+    /// Stage 0: discovery and registration, in order.
+    pub fn discovery(&self) -> &[StepRecord] {
+        &self.setup
+    }
+
+    /// The server's own fetch of the client's metadata document (CIMD),
+    /// made while it handled the authorization request (stage 3): the
+    /// other half of a registration by metadata document.
+    pub fn client_metadata_fetch(&self) -> Option<&StepRecord> {
+        self.stages
+            .iter()
+            .flat_map(|s| s.steps.iter())
+            .find(|s| s.actor == Actor::Server)
     }
 
     /// The exchanges of discovery and registration.

@@ -18,7 +18,7 @@ use super::access_log::mark;
 use super::error::{OAuthError, html_page};
 use super::params::{Duplicated, Params};
 use super::store::{Grant, IssuedCode};
-use super::{Shared, audience, consent, redirect_uri};
+use super::{Shared, audience, client_metadata, consent, redirect_uri};
 use crate::record::{ServerEvent, StoredCode};
 
 /// `GET /authorize`.
@@ -27,6 +27,14 @@ pub(crate) async fn authorize(
     RawQuery(query): RawQuery,
 ) -> Response {
     let params = received(&shared, "GET", query.as_deref());
+    // A client_id that is a URL names the client's metadata document: fetch
+    // and check it first, so the checks below see the client it describes.
+    if let Ok(Some(client_id)) = params.get("client_id")
+        && client_metadata::is_metadata_url(client_id)
+        && let Err(error) = client_metadata::resolve(&shared, client_id).await
+    {
+        return refuse(&shared, Refusal::Page(error));
+    }
     let grant = match validate(&shared, &params) {
         Ok(grant) => grant,
         Err(refusal) => return refuse(&shared, refusal),
@@ -40,7 +48,8 @@ pub(crate) async fn authorize(
 /// `HEAD /authorize`: the same checks as `GET`, and nothing else. A HEAD
 /// request must not change anything (RFC 9110 §9.2.1, safe methods), so a
 /// valid request issues no code and leaves no pending consent: it answers
-/// 200 with the headers of the consent page.
+/// 200 with the headers of the consent page. Nor does it fetch a client's
+/// metadata document: a URL `client_id` is known only once a GET fetched it.
 pub(crate) async fn authorize_head(
     State(shared): State<Arc<Shared>>,
     RawQuery(query): RawQuery,

@@ -7,9 +7,9 @@
 
 use std::sync::Arc;
 
-use axum::body::{Bytes, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{FromRequest, Request};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::{BODY_LIMIT_BYTES, Shared};
@@ -33,25 +33,36 @@ impl FromRequest<Arc<Shared>> for LimitedBody {
     type Rejection = Response;
 
     async fn from_request(request: Request, shared: &Arc<Shared>) -> Result<Self, Self::Rejection> {
-        let declared = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if declared.is_some_and(|len| len > BODY_LIMIT_BYTES as u64) {
-            return Err(too_large());
-        }
-        let timeout = shared.config.limits.body_read_timeout;
-        match tokio::time::timeout(timeout, to_bytes(request.into_body(), BODY_LIMIT_BYTES)).await {
-            Ok(Ok(bytes)) => Ok(Self(bytes)),
-            Ok(Err(_)) => Err(too_large()),
-            Err(_) => Err(refuse(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "the request body did not arrive within {} ms",
-                    timeout.as_millis()
-                ),
-            )),
-        }
+        let (parts, body) = request.into_parts();
+        read(shared, &parts.headers, body).await.map(Self)
+    }
+}
+
+/// Reads a body of at most [`BODY_LIMIT_BYTES`] within the body timeout, or
+/// the refusal to send instead (for a handler that needs the request's other
+/// parts too, as the MCP endpoint does).
+pub(crate) async fn read(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, Response> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > BODY_LIMIT_BYTES as u64) {
+        return Err(too_large());
+    }
+    let timeout = shared.config.limits.body_read_timeout;
+    match tokio::time::timeout(timeout, to_bytes(body, BODY_LIMIT_BYTES)).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(_)) => Err(too_large()),
+        Err(_) => Err(refuse(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the request body did not arrive within {} ms",
+                timeout.as_millis()
+            ),
+        )),
     }
 }

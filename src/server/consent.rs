@@ -43,12 +43,19 @@ pub(crate) fn page(shared: &Shared, grant: Grant) -> Response {
     let request_id = shared.random_value();
     let binding = shared.random_binding();
     let now = Instant::now();
-    let client_name = shared
+    let client = shared
         .store()
         .clients
         .get_live(&grant.client_id, now)
+        .cloned();
+    let client_name = client
+        .as_ref()
         .and_then(|c| c.client_name.clone())
         .unwrap_or_else(|| grant.client_id.clone());
+    let provenance = client
+        .and_then(|c| c.metadata_document)
+        .map(|url| metadata_note(&url, &grant.redirect_uri))
+        .unwrap_or_default();
     shared.emit(ServerEvent::ConsentShown {
         client_id: grant.client_id.clone(),
         redirect_uri: grant.redirect_uri.clone(),
@@ -66,6 +73,7 @@ pub(crate) fn page(shared: &Shared, grant: Grant) -> Response {
          <h1>Authorize {name}?</h1>\
          <p>Signed in as <b>demo-user</b>.</p>\
          <p>The code will be sent to <code>{redirect}</code>.</p>\
+         {provenance}\
          <p>{pkce_note}</p>\
          <form method=\"post\" action=\"{CONSENT_PATH}\">\
          <input type=\"hidden\" name=\"request_id\" value=\"{request_id}\">\
@@ -99,6 +107,30 @@ pub(crate) fn page(shared: &Shared, grant: Grant) -> Response {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// What the page says of a client known only by its metadata document: the
+/// name came from a document anyone can publish, so the page shows where
+/// the code goes, by host, and warns when that host is this machine, where
+/// any program may listen (MCP authorization, Client ID Metadata Documents;
+/// SPEC.md AS-18).
+fn metadata_note(document: &str, redirect_uri: &str) -> String {
+    let host = url::Url::parse(redirect_uri)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    let local = matches!(host.as_str(), "127.0.0.1" | "[::1]" | "localhost");
+    format!(
+        "<p>This client is known by its metadata document, <code>{}</code>, which this server fetched; \
+         its name is what the document says. The code goes to the host <b>{}</b>{}.</p>",
+        escape_html(document),
+        escape_html(&host),
+        if local {
+            " (this machine: any program running here could be listening there)"
+        } else {
+            ""
+        }
+    )
 }
 
 /// `POST /consent`: the user's decision on the consent page.

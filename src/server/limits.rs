@@ -76,6 +76,15 @@ pub struct Limits {
     pub max_redirect_uri_bytes: usize,
     /// See [`max_redirect_uris`](Self::max_redirect_uris).
     pub max_client_name_bytes: usize,
+    /// How long the server waits for a client's metadata document (CIMD),
+    /// connecting included. The document is a small file on this machine:
+    /// it comes in milliseconds or not at all, and while the server waits,
+    /// the browser's authorization request waits too.
+    pub client_metadata_timeout: Duration,
+    /// The largest client metadata document read; the rest is not read.
+    /// A document is a few hundred bytes of JSON; the cap keeps a client
+    /// from making the server hold a large body.
+    pub max_client_metadata_bytes: usize,
 }
 
 impl Default for Limits {
@@ -97,6 +106,8 @@ impl Default for Limits {
             max_redirect_uris: 5,
             max_redirect_uri_bytes: 512,
             max_client_name_bytes: 200,
+            client_metadata_timeout: Duration::from_secs(3),
+            max_client_metadata_bytes: 16 * 1024,
         }
     }
 }

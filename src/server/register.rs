@@ -174,12 +174,26 @@ fn handle(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response,
         Some(_) => return Err(metadata_error("client_name must be a string")),
     };
 
+    // OpenID Connect Dynamic Registration §2 defines it; the current MCP
+    // revision asks DCR clients to send it (`native` for an app on the
+    // user's machine). Optional here, so RFC 7591 clients keep working.
+    let application_type = match fields.get("application_type") {
+        None => None,
+        Some(Value::String(kind)) if kind == "native" || kind == "web" => Some(kind.clone()),
+        Some(other) => {
+            return Err(metadata_error(format!(
+                "application_type {other} is neither native nor web"
+            )));
+        }
+    };
+
     let client_id = shared.random_client_id();
     let evicted = shared.store().clients.insert(
         client_id.clone(),
         Client {
             redirect_uris: redirect_uris.clone(),
             client_name: client_name.clone(),
+            metadata_document: None,
         },
         tokio::time::Instant::now(),
     );
@@ -205,6 +219,9 @@ fn handle(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Response,
     });
     if let Some(name) = client_name {
         response["client_name"] = json!(name);
+    }
+    if let Some(kind) = application_type {
+        response["application_type"] = json!(kind);
     }
     Ok((
         StatusCode::CREATED,

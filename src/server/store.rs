@@ -12,6 +12,10 @@ use super::policy::Challenge;
 pub(crate) struct Client {
     pub(crate) redirect_uris: Vec<String>,
     pub(crate) client_name: Option<String>,
+    /// For a client identified by the URL of its metadata document (CIMD):
+    /// that URL, so the consent page can say where the client's name and
+    /// redirect URIs came from.
+    pub(crate) metadata_document: Option<String>,
 }
 
 /// A validated authorization request: what a code issued for it is bound to
@@ -54,6 +58,8 @@ pub(crate) struct IssuedCode {
 #[derive(Debug, Clone)]
 pub(crate) struct AccessToken {
     pub(crate) client_id: String,
+    /// The scope granted, as the authorization request asked for it.
+    pub(crate) scope: Option<String>,
     /// The resource it is for (RFC 8707); the resources refuse any other.
     pub(crate) audience: String,
     pub(crate) revoked: bool,

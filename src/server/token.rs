@@ -192,6 +192,7 @@ fn handle(shared: &Shared, headers: &HeaderMap, params: &Params) -> Result<Respo
         access_token.clone(),
         AccessToken {
             client_id: client_id.clone(),
+            scope: issued.grant.scope.clone(),
             audience: audience.clone(),
             revoked: false,
         },

@@ -398,6 +398,7 @@ mod tests {
                     Param::new("code_verifier", "v1"),
                 ],
                 fixed_headers: vec![],
+                body: None,
             },
             client: ClientValues::default(),
         }
@@ -414,6 +415,7 @@ mod tests {
                 carrier: ParamCarrier::Headers,
                 params: vec![Param::new("authorization", "Bearer t")],
                 fixed_headers: vec![],
+                body: None,
             },
             client: ClientValues::default(),
         }

@@ -52,7 +52,7 @@ pub enum ClientError {
     /// The server does not advertise S256: an MCP client must refuse to go on
     /// (MCP authorization, 2025-11-25 and later; SPEC.md C-3).
     #[error(
-        "the authorization server does not list S256 in code_challenge_methods_supported: refusing to proceed without PKCE (MCP authorization, SPEC.md C-3)"
+        "the authorization server does not list S256 in code_challenge_methods_supported: refusing to proceed without PKCE (MCP authorization)"
     )]
     PkceNotSupported,
     /// The redirect failed the `state` or `iss` check.

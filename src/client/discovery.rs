@@ -242,7 +242,7 @@ impl Client {
                     .code_challenge_methods_supported
                     .iter()
                     .any(|m| m == "S256"),
-                "code_challenge_methods_supported lists S256: an MCP client refuses to go on without it (MCP authorization, SPEC.md C-3)",
+                "code_challenge_methods_supported lists S256: an MCP client refuses to go on without it (MCP authorization)",
             )?;
             Ok(metadata)
         })();

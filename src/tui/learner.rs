@@ -94,6 +94,10 @@ pub fn screens(app: &App) -> Vec<Screen> {
     if app.summary {
         return vec![Screen::Summary];
     }
+    // The attack picker shows no attack yet.
+    if app.lab.picker.is_some() {
+        return Vec::new();
+    }
     let (flow, other) = (app.flow, app.flow.other());
     match app.mode {
         Mode::Contrast => vec![
@@ -101,7 +105,7 @@ pub fn screens(app: &App) -> Vec<Screen> {
             Screen::Stage(flow, app.stage),
         ],
         Mode::AttackLab => {
-            let attack = crate::flow::Attack::Interception;
+            let attack = app.lab.attack;
             vec![Screen::Attack(other, attack), Screen::Attack(flow, attack)]
         }
         Mode::Stepping | Mode::Wire => vec![here(app)],
@@ -168,5 +172,33 @@ mod tests {
         learner.skip("y");
         assert!(!learner.is_fresh("y"));
         assert_eq!(learner.revision(), 4, "a skip is not saved");
+    }
+
+    #[test]
+    fn the_attack_seen_is_the_one_picked_not_the_pickers_default() {
+        use crate::flow::Attack;
+        use crate::tui::{Action, App, Config, PickerInput, ThemeName};
+        let mut app = App::new(Config {
+            flow: Flow::Pkce,
+            stage: Stage::CodeIssued,
+            seed: Some(7),
+            port: None,
+            edits: Vec::new(),
+            theme: ThemeName::Mono,
+            notes: false,
+            lessons: std::sync::Arc::new(crate::lessons::LessonSet::builtin()),
+            autoplay: None,
+            code_lifetime: None,
+        });
+        app.update(Action::ToggleAttack);
+        assert!(screens(&app).is_empty(), "the picker shows no attack yet");
+        app.update(Action::Picker(PickerInput::Pick(Attack::Sniffing)));
+        assert_eq!(
+            screens(&app),
+            [
+                Screen::Attack(Flow::Plain, Attack::Sniffing),
+                Screen::Attack(Flow::Pkce, Attack::Sniffing)
+            ]
+        );
     }
 }

@@ -486,7 +486,7 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         // --attack the stage is not shown: the stepped flow starts at 1.
         stage: args.stage.unwrap_or(match args.screen {
             Some(RenderScreen::Summary) => Stage::Verification,
-            Some(RenderScreen::Help) | None => Stage::Verifier,
+            Some(RenderScreen::Intro | RenderScreen::Help) | None => Stage::Verifier,
         }),
         screen: args.screen,
         flow: args.flow,

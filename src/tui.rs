@@ -18,8 +18,11 @@ mod client_pane;
 mod contrast;
 mod editor;
 mod event_loop;
+mod focus;
 mod footer;
+mod glossary;
 mod help;
+mod intro_screen;
 mod keymap;
 mod keys;
 mod learner;
@@ -34,9 +37,11 @@ mod sequence;
 mod server_pane;
 mod stage_bar;
 mod status_line;
+mod stepping;
 mod summary_screen;
 mod theme;
 mod too_small;
+mod tour;
 mod view;
 mod wire_view;
 
@@ -55,6 +60,7 @@ pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use attack::{Lab, PickerInput, Side};
 pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
+pub use focus::Focus;
 pub use keymap::{key_action, keymap};
 pub use learner::Learner;
 pub use persist::{Saver, start};
@@ -62,6 +68,7 @@ pub use presenter_feed::frame as notes_frame;
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
+pub use tour::Place;
 pub use view::draw;
 
 /// Colour themes (`--theme`).
@@ -108,6 +115,8 @@ pub struct TourOptions {
 /// Screens `render --screen` draws besides the stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RenderScreen {
+    /// The introduction, before stage 1.
+    Intro,
     /// The end summary, after stage 6.
     Summary,
     /// The help overlay.
@@ -315,6 +324,10 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         app.update(Action::ToggleWire);
     }
     match options.screen {
+        Some(RenderScreen::Intro) => {
+            app.go_to(tour::first_stage());
+            app.place = Place::Intro;
+        }
         Some(RenderScreen::Summary) => summary_screen::show_after_tour(&mut app),
         Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
         None => {}

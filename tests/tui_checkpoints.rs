@@ -11,7 +11,7 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pkce_tutor::flow::{Experiment, Flow, Stage};
 use pkce_tutor::lessons::{LessonSet, Letter};
-use pkce_tutor::tui::{Action, App, RunKey, ThemeName, key_action, screen_text};
+use pkce_tutor::tui::{Action, App, Place, RunKey, ThemeName, key_action, screen_text};
 use tui_support::{app_with, load};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -236,7 +236,7 @@ async fn right_after_stage_6_opens_the_summary() {
     let (_, wrong) = letters(&app, "not-client-authentication");
     press(&mut app, key(wrong));
     press(&mut app, KeyCode::Right);
-    assert!(app.summary, "the summary follows stage 6");
+    assert!(app.place == Place::Summary, "the summary follows stage 6");
     assert!(app.learner.progress.has_seen("summary"));
     // Citations are held together by non-breaking spaces.
     let screen = screen_text(&app, 120, 40).replace('\u{a0}', " ");
@@ -254,7 +254,7 @@ async fn right_after_stage_6_opens_the_summary() {
 
     // Right goes no further; Left returns to stage 6; a digit jumps.
     press(&mut app, KeyCode::Right);
-    assert!(app.summary);
+    assert!(app.place == Place::Summary);
     assert!(
         app.status
             .as_deref()
@@ -262,12 +262,12 @@ async fn right_after_stage_6_opens_the_summary() {
             .contains("end of the tour")
     );
     press(&mut app, KeyCode::Left);
-    assert!(!app.summary);
+    assert!(app.place != Place::Summary);
     assert_eq!(app.stage, Stage::Verification);
     press(&mut app, KeyCode::Right);
-    assert!(app.summary, "nothing left to ask");
+    assert!(app.place == Place::Summary, "nothing left to ask");
     press(&mut app, KeyCode::Char('3'));
-    assert!(!app.summary);
+    assert!(app.place != Place::Summary);
     assert_eq!(app.stage, Stage::AuthorizationRequest);
 }
 
@@ -296,7 +296,7 @@ async fn the_overlay_and_the_summary_fit_every_size() {
     load(&mut app).await;
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Esc);
-    assert!(app.summary);
+    assert!(app.place == Place::Summary);
     fits_every_size(&app);
 }
 

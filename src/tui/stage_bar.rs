@@ -1,6 +1,9 @@
 //! The top of the screen: app name, flow, stage n/6 with one dot per stage,
 //! the mode, and the stage's title; in the attack lab, the attack, `step
-//! k/n` with one dot per step, and the step's caption.
+//! k/n` with one dot per step, and the step's caption; on the introduction
+//! and the summary, their names. One numbering shows, the stages': the
+//! flows are named "with PKCE" and "without PKCE", not by the series'
+//! steps.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,11 +15,22 @@ use crate::flow::{Flow, Stage};
 use super::app::{App, Mode};
 use super::attack;
 use super::rows::word_wrap;
+use super::tour::Place;
+
+/// The name of a flow on screen: what it does, not which step of the
+/// series it is.
+pub fn flow_name(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Pkce => "with PKCE",
+        Flow::Plain => "without PKCE",
+    }
+}
 
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
-        _ if app.summary => super::summary_screen::TITLE.to_owned(),
+        _ if app.place == Place::Intro => super::intro_screen::title(app),
+        _ if app.place == Place::Summary => super::summary_screen::TITLE.to_owned(),
         Mode::Stepping | Mode::Wire => {
             format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
         }
@@ -36,8 +50,8 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let flow = match app.mode {
-        Mode::Stepping | Mode::Wire => app.flow.label().to_owned(),
-        Mode::Contrast => format!("{} vs {}", Flow::Plain.label(), Flow::Pkce.label()),
+        Mode::Stepping | Mode::Wire => flow_name(app.flow).to_owned(),
+        Mode::Contrast => format!("{} vs {}", flow_name(Flow::Plain), flow_name(Flow::Pkce)),
         Mode::AttackLab => String::new(),
     };
     let mut left = vec![
@@ -45,15 +59,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(" · ", theme.dim),
         Span::styled(flow, theme.title),
     ];
-    if app.mode == Mode::AttackLab {
+    if app.mode == Mode::AttackLab && app.place == Place::Stages {
         left.extend(attack::bar(app, theme));
     } else {
-        left.push(Span::styled(
-            format!(" · stage {}/6 ", app.stage.number()),
-            theme.value,
-        ));
+        let last = Stage::ALL.last().map_or(0, |s| s.number());
+        let here = match app.place {
+            Place::Intro => " · introduction ".to_owned(),
+            Place::Stages => format!(" · stage {}/{last} ", app.stage.number()),
+            Place::Summary => " · summary ".to_owned(),
+        };
+        left.push(Span::styled(here, theme.value));
         for stage in Stage::ALL {
-            let (dot, style) = if stage == app.stage {
+            let (dot, style) = if app.place == Place::Intro {
+                ("○", theme.dim)
+            } else if app.place == Place::Summary {
+                ("●", theme.value)
+            } else if stage == app.stage {
                 ("●", theme.lit)
             } else if stage < app.stage {
                 ("●", theme.value)

@@ -495,6 +495,7 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),
+        format: args.format,
         port: args.port,
         wire: args.wire,
         edits: args.amend.edits(),

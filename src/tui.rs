@@ -9,6 +9,7 @@
 //! picker, help, footer, too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
+mod ansi;
 mod app;
 mod attack;
 mod autoplay;
@@ -56,6 +57,7 @@ use ratatui::layout::Rect;
 use crate::flow::{Attack, Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
+pub use ansi::buffer_ansi;
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use attack::{Lab, PickerInput, Side};
 pub use checkpoint::Open as OpenCheckpoint;
@@ -123,6 +125,17 @@ pub enum RenderScreen {
     Help,
 }
 
+/// How `render` writes the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// The characters only, trailing spaces trimmed.
+    #[default]
+    Text,
+    /// The characters with the theme's colours and attributes as SGR
+    /// escape sequences (every cell, to the last column).
+    Ansi,
+}
+
 /// Options of `pkce-tutor render`.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -142,6 +155,8 @@ pub struct RenderOptions {
     pub lessons: Arc<LessonSet>,
     /// The theme.
     pub theme: ThemeName,
+    /// Text, or text with the theme's colours.
+    pub format: RenderFormat,
     /// The port of the stepped flow's server (the other runs take the next
     /// ones): with a seed, the screen is the same on every run.
     pub port: Option<u16>,
@@ -300,7 +315,8 @@ pub fn screen_text(app: &App, width: u16, height: u16) -> String {
 
 /// `pkce-tutor render`: runs the real flows up to the stage (and the other
 /// flow for the contrast) and returns the screen as text, drawn by the same
-/// code as the TUI: H lines of at most W columns.
+/// code as the TUI: H lines of at most W columns (with `--format ansi`,
+/// every cell, with the theme's colours as SGR sequences).
 pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     let lessons = Arc::clone(&options.lessons);
     let mut app = App::new(Config {
@@ -351,5 +367,9 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
             app.update(Action::Next);
         }
     }
-    Ok(screen_text(&app, width, height))
+    let buffer = screen_buffer(&app, width, height);
+    Ok(match options.format {
+        RenderFormat::Text => buffer_text(&buffer),
+        RenderFormat::Ansi => buffer_ansi(&buffer),
+    })
 }

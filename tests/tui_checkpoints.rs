@@ -341,6 +341,7 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
         seed: Some(7),
         lessons: std::sync::Arc::new(LessonSet::builtin()),
         theme: ThemeName::Mono,
+        format: pkce_tutor::tui::RenderFormat::Text,
         port: None,
         wire: false,
         edits: Vec::new(),

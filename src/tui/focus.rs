@@ -62,7 +62,7 @@ pub fn cycle(app: &mut App) {
         (_, true) => "nothing to focus here: PgUp/PgDn and ↑/↓ scroll the screen".to_owned(),
         (Focus::None, _) => "focus: none · the scroll keys move the lesson again".to_owned(),
         (focus, _) => format!(
-            "focus: {} · ↑/↓ PgUp/PgDn scroll it · f moves on · Esc lets go",
+            "focus: {} · ↑/↓ PgUp/PgDn scroll · f next · Esc off",
             name(app, focus)
         ),
     });
@@ -75,7 +75,7 @@ fn name(app: &App, focus: Focus) -> &'static str {
         (Focus::Right, Mode::Contrast) => "the column with PKCE",
         (Focus::Left, _) => "the CLIENT pane",
         (Focus::Right, _) => "the SERVER pane",
-        (Focus::Lesson, _) => "the lesson, full screen",
+        (Focus::Lesson, _) => "the lesson (full screen)",
         (Focus::None, _) => "none",
     }
 }

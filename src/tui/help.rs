@@ -15,10 +15,7 @@ use super::scroll::Extent;
 use super::{glossary, keys};
 
 const LEGEND: &[(&str, &str)] = &[
-    (
-        "+",
-        "added: by PKCE (the flow without it has no such value), by you, or only here",
-    ),
+    ("+", "added: by PKCE, by you, or only this side has it"),
     ("−", "absent: in the other flow, or removed by you"),
     ("✎", "changed by you before it was sent (was: as planned)"),
     ("✓ ✗", "the server's verdict"),
@@ -117,7 +114,8 @@ impl Lines {
 /// border.
 fn laid_out(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>, Rect) {
     let width = area.width.min(MAX_WIDTH);
-    let lines = lines(app, usize::from(width.saturating_sub(2)).max(1));
+    // A cell of margin inside the right border, as on the left.
+    let lines = lines(app, usize::from(width.saturating_sub(3)).max(1));
     let height = u16::try_from(lines.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);

@@ -121,7 +121,7 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(Char('c'))],
         does: Does::Act(Action::ToggleContrast),
-        help: "contrast: the flow without PKCE beside the flow with it",
+        help: "contrast: the flow without PKCE beside the PKCE flow",
         hint: hint("contrast", 2),
     },
     Binding {

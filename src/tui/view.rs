@@ -172,7 +172,7 @@ fn render_panes(app: &App, panes: Panes, buf: &mut Buffer) {
             scroll: app.pane_scroll[i],
             // What a pane with more below says it takes to read on.
             hint: match (focused, follow) {
-                (true, _) => "↑↓ PgUp/PgDn",
+                (true, _) => "PgUp/PgDn",
                 (false, true) => "PgUp/PgDn · f",
                 (false, false) => "f focus",
             },

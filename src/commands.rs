@@ -238,9 +238,9 @@ fn progress(args: &ProgressArgs) -> ExitCode {
             .and_then(|flow| resume_stage(&progress, flow).map(|stage| (flow, stage)));
         match (last, resume) {
             (_, Some((flow, stage))) => println!(
-                "The tour resumes at stage {} of the {} flow{}.",
+                "The tour resumes at stage {} of the flow {}{}.",
                 stage.number(),
-                flow.label(),
+                flow.caption(),
                 if flow == Flow::Plain {
                     " (with --flow plain)"
                 } else {

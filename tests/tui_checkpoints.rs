@@ -245,7 +245,7 @@ async fn right_after_stage_6_opens_the_summary() {
         "{screen}"
     );
     assert!(
-        screen.contains("Revisit stage 6 of the PKCE (Step 05) flow (key 6); read RFC 7636 §1."),
+        screen.contains("Revisit stage 6 of the flow with PKCE (key 6); read RFC 7636 §1."),
         "{screen}"
     );
     for (w, h) in SIZES {
@@ -353,7 +353,7 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
         .replace('\u{a0}', " ");
     for expected in [
         "The end of the tour",
-        "What you saw: stages 1, 2, 3, 4, 5, 6 of the PKCE (Step 05) flow; the summary.",
+        "What you saw: stages 1, 2, 3, 4, 5, 6 of the flow with PKCE; the summary.",
         "Checkpoints: 0 right, 0 missed, 20 not answered yet (of 20).",
         "Read next (for the checkpoints not answered yet): RFC 7636 §4.2;",
     ] {

@@ -15,7 +15,6 @@ use super::client_pane::{client_items, pending};
 use super::pane::Pane;
 use super::rows::{Item, Mark, Tone};
 use super::server_pane::server_items;
-use super::stage_bar::flow_name;
 use super::stepping::not_reached_items;
 use super::view::{Panes, halves};
 
@@ -60,12 +59,10 @@ type Sides = (Vec<Item>, Vec<Item>);
 pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
     let side = |flow: Flow| -> (String, Option<Sides>) {
         let run = app.run(RunKey::honest(flow));
-        let name = flow_name(flow);
+        let name = flow.caption();
         // The server's address only where both columns have room for it,
         // so that the two titles read alike.
-        let longest = flow_name(Flow::Plain)
-            .len()
-            .max(flow_name(Flow::Pkce).len());
+        let longest = Flow::Plain.caption().len().max(Flow::Pkce.caption().len());
         let title = match run.and_then(|r| r.address()) {
             Some(addr) if usize::from(column_width) >= longest + addr.len() + 14 => {
                 format!("{name} · server {addr}")

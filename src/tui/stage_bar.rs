@@ -2,8 +2,7 @@
 //! the mode, and the stage's title; in the attack lab, the attack, `step
 //! k/n` with one dot per step, and the step's caption; on the introduction
 //! and the summary, their names. One numbering shows, the stages': the
-//! flows are named "with PKCE" and "without PKCE", not by the series'
-//! steps.
+//! flows are named by [`Flow::caption`], not by the series' steps.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -16,15 +15,6 @@ use super::app::{App, Mode};
 use super::attack;
 use super::rows::word_wrap;
 use super::tour::Place;
-
-/// The name of a flow on screen: what it does, not which step of the
-/// series it is.
-pub fn flow_name(flow: Flow) -> &'static str {
-    match flow {
-        Flow::Pkce => "with PKCE",
-        Flow::Plain => "without PKCE",
-    }
-}
 
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
@@ -50,8 +40,8 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let flow = match app.mode {
-        Mode::Stepping | Mode::Wire => flow_name(app.flow).to_owned(),
-        Mode::Contrast => format!("{} vs {}", flow_name(Flow::Plain), flow_name(Flow::Pkce)),
+        Mode::Stepping | Mode::Wire => app.flow.caption().to_owned(),
+        Mode::Contrast => format!("{} vs {}", Flow::Plain.caption(), Flow::Pkce.caption()),
         Mode::AttackLab => String::new(),
     };
     let mut left = vec![

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::flow::{Attack, Edit, Flow, Registration, Stage};
 use crate::server::PkcePolicy;
-use crate::tui::{RenderScreen, ThemeName};
+use crate::tui::{RenderFormat, RenderScreen, ThemeName};
 
 /// See how PKCE works: a real OAuth client and a real authorization server,
 /// side by side in your terminal.
@@ -322,8 +322,9 @@ pub struct RenderArgs {
     /// The stage to draw (1-6); not needed with --screen or --attack.
     #[arg(long, value_parser = parse_stage, required_unless_present_any = ["screen", "attack"])]
     pub stage: Option<Stage>,
-    /// Draw a screen other than a stage: the end summary (of a tour that
-    /// stepped through every stage and answered no checkpoint) or the help.
+    /// Draw a screen other than a stage: the introduction (before stage 1),
+    /// the end summary (of a tour that stepped through every stage and
+    /// answered no checkpoint) or the help.
     #[arg(long, value_enum, conflicts_with = "attack")]
     pub screen: Option<RenderScreen>,
     /// Draw a step of this attack of the attack lab, both sides of it.
@@ -347,9 +348,13 @@ pub struct RenderArgs {
     /// Load the lessons from this directory.
     #[arg(long, value_name = "DIR")]
     pub lessons: Option<PathBuf>,
-    /// Colours (the text output carries no colour; kept for parity).
+    /// The theme (its colours show with --format ansi).
     #[arg(long, value_enum)]
     pub theme: Option<ThemeName>,
+    /// text: the characters only; ansi: with the theme's colours and
+    /// attributes as SGR escape sequences.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RenderFormat,
     /// Serve the flow on this port of 127.0.0.1 (other runs take the next
     /// ports): with --seed the output is the same on every run.
     #[arg(long)]

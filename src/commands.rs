@@ -238,9 +238,9 @@ fn progress(args: &ProgressArgs) -> ExitCode {
             .and_then(|flow| resume_stage(&progress, flow).map(|stage| (flow, stage)));
         match (last, resume) {
             (_, Some((flow, stage))) => println!(
-                "The tour resumes at stage {} of the {} flow{}.",
+                "The tour resumes at stage {} of the flow {}{}.",
                 stage.number(),
-                flow.label(),
+                flow.caption(),
                 if flow == Flow::Plain {
                     " (with --flow plain)"
                 } else {
@@ -498,7 +498,7 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         // --attack the stage is not shown: the stepped flow starts at 1.
         stage: args.stage.unwrap_or(match args.screen {
             Some(RenderScreen::Summary) => Stage::Verification,
-            Some(RenderScreen::Help) | None => Stage::Verifier,
+            Some(RenderScreen::Intro | RenderScreen::Help) | None => Stage::Verifier,
         }),
         screen: args.screen,
         flow: args.flow,
@@ -507,6 +507,7 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         seed: args.seed,
         lessons,
         theme: resolve_theme(args.theme),
+        format: args.format,
         port: args.port,
         wire: args.wire,
         edits: args.amend.edits(),

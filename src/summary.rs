@@ -139,7 +139,7 @@ impl<'a> Summary<'a> {
         out
     }
 
-    /// "the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; …".
+    /// "the introduction; stages 1, 2, 3 of the flow with PKCE; …".
     pub fn seen_text(&self) -> String {
         if self.seen.is_empty() {
             return "nothing yet".to_owned();
@@ -161,10 +161,10 @@ impl<'a> Summary<'a> {
             if !stages.is_empty() {
                 let list: Vec<String> = stages.iter().map(u8::to_string).collect();
                 parts.push(format!(
-                    "{} {} of the {} flow",
+                    "{} {} of the flow {}",
                     if stages.len() == 1 { "stage" } else { "stages" },
                     list.join(", "),
-                    flow.label()
+                    flow.caption()
                 ));
             }
         }
@@ -243,7 +243,7 @@ mod tests {
         let text = summary.to_text();
         assert!(
             text.contains(
-                "What you saw: the introduction; stages 1, 2, 3 of the PKCE (Step 05) flow; stage 2 of the no PKCE (Step 04) flow; the interception attack against PKCE (the attack lab's right side)."
+                "What you saw: the introduction; stages 1, 2, 3 of the flow with PKCE; stage 2 of the flow without PKCE; the interception attack against PKCE (the attack lab's right side)."
             ),
             "{text}"
         );
@@ -253,7 +253,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("Revisit stage 4 of the PKCE (Step 05) flow; read RFC 9700 §2.1."),
+            text.contains("Revisit stage 4 of the flow with PKCE; read RFC 9700 §2.1."),
             "{text}"
         );
         assert!(!text.contains('`'), "no markup: {text}");

@@ -9,6 +9,7 @@
 //! picker, help, footer, too-small); `theme` holds every style; `event_loop` runs the loop and the
 //! flow tasks. Only this module imports ratatui and crossterm.
 
+mod ansi;
 mod app;
 mod attack;
 mod autoplay;
@@ -18,8 +19,11 @@ mod client_pane;
 mod contrast;
 mod editor;
 mod event_loop;
+mod focus;
 mod footer;
+mod glossary;
 mod help;
+mod intro_screen;
 mod keymap;
 mod keys;
 mod learner;
@@ -34,9 +38,11 @@ mod sequence;
 mod server_pane;
 mod stage_bar;
 mod status_line;
+mod stepping;
 mod summary_screen;
 mod theme;
 mod too_small;
+mod tour;
 mod view;
 mod wire_view;
 
@@ -51,10 +57,12 @@ use ratatui::layout::Rect;
 use crate::flow::{Attack, Edit, Engine, Flow, Stage, Step};
 use crate::lessons::LessonSet;
 
+pub use ansi::buffer_ansi;
 pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
 pub use attack::{Lab, PickerInput, Side};
 pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
+pub use focus::Focus;
 pub use keymap::{key_action, keymap};
 pub use learner::Learner;
 pub use persist::{Saver, start};
@@ -62,6 +70,7 @@ pub use presenter_feed::frame as notes_frame;
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
+pub use tour::Place;
 pub use view::draw;
 
 /// Colour themes (`--theme`).
@@ -108,10 +117,23 @@ pub struct TourOptions {
 /// Screens `render --screen` draws besides the stages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RenderScreen {
+    /// The introduction, before stage 1.
+    Intro,
     /// The end summary, after stage 6.
     Summary,
     /// The help overlay.
     Help,
+}
+
+/// How `render` writes the screen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// The characters only, trailing spaces trimmed.
+    #[default]
+    Text,
+    /// The characters with the theme's colours and attributes as SGR
+    /// escape sequences (every cell, to the last column).
+    Ansi,
 }
 
 /// Options of `pkce-tutor render`.
@@ -133,6 +155,8 @@ pub struct RenderOptions {
     pub lessons: Arc<LessonSet>,
     /// The theme.
     pub theme: ThemeName,
+    /// Text, or text with the theme's colours.
+    pub format: RenderFormat,
     /// The port of the stepped flow's server (the other runs take the next
     /// ones): with a seed, the screen is the same on every run.
     pub port: Option<u16>,
@@ -291,7 +315,8 @@ pub fn screen_text(app: &App, width: u16, height: u16) -> String {
 
 /// `pkce-tutor render`: runs the real flows up to the stage (and the other
 /// flow for the contrast) and returns the screen as text, drawn by the same
-/// code as the TUI: H lines of at most W columns.
+/// code as the TUI: H lines of at most W columns (with `--format ansi`,
+/// every cell, with the theme's colours as SGR sequences).
 pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     let lessons = Arc::clone(&options.lessons);
     let mut app = App::new(Config {
@@ -315,6 +340,10 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         app.update(Action::ToggleWire);
     }
     match options.screen {
+        Some(RenderScreen::Intro) => {
+            app.go_to(tour::first_stage());
+            app.place = Place::Intro;
+        }
         Some(RenderScreen::Summary) => summary_screen::show_after_tour(&mut app),
         Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
         None => {}
@@ -338,5 +367,9 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
             app.update(Action::Next);
         }
     }
-    Ok(screen_text(&app, width, height))
+    let buffer = screen_buffer(&app, width, height);
+    Ok(match options.format {
+        RenderFormat::Text => buffer_text(&buffer),
+        RenderFormat::Ansi => buffer_ansi(&buffer),
+    })
 }

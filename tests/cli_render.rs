@@ -130,3 +130,62 @@ fn a_step_outside_the_attack_is_refused_with_exit_2() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn the_introduction_renders_without_a_stage() {
+    let screen = render(&["--seed", "7", "--port", "47643", "--screen", "intro"]);
+    for shown in [
+        "introduction",
+        "Introduction · What PKCE protects",
+        "http://127.0.0.1:47643",
+        " 1 · The client generates a random code_verifier",
+        " 6 · The server checks SHA256(code_verifier)",
+    ] {
+        assert!(screen.contains(shown), "{shown} is not on\n{screen}");
+    }
+    assert!(!screen.contains('\x1b'), "text has no escape sequence");
+}
+
+#[test]
+fn format_ansi_writes_the_themes_colours_as_sgr() {
+    let args = [
+        "--seed", "7", "--port", "47653", "--stage", "3", "--size", "80x24",
+    ];
+    let with = |theme: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--format", "ansi", "--theme", theme]);
+        render(&all)
+    };
+    let light = with("light");
+    assert_eq!(light.lines().count(), 24);
+    // The light theme's own near-white background, as 24-bit SGR.
+    assert!(light.contains("48;2;250;250;250m"), "{light}");
+    assert!(
+        light.lines().all(|l| l.ends_with("\x1b[0m")),
+        "each line reset"
+    );
+    // Without the escapes, the characters are those of the text format.
+    let plain: Vec<String> = strip_sgr(&light)
+        .lines()
+        .map(|l| l.trim_end().to_owned())
+        .collect();
+    let text: Vec<String> = render(&args).lines().map(str::to_owned).collect();
+    assert_eq!(plain, text);
+    // Mono: attributes only, no colour.
+    let mono = with("mono");
+    assert!(mono.contains("\x1b[0;1m"), "bold");
+    assert!(!mono.contains(";38;") && !mono.contains(";48;"), "{mono}");
+}
+
+/// The text without its SGR sequences.
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('m').map_or(rest.len(), |m| at + m + 1);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

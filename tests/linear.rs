@@ -109,7 +109,7 @@ fn checkpoints_are_answered_by_letter_and_a_prediction_is_judged_after_the_revea
     // The summary counts them and says where to look again.
     assert!(out.contains("Checkpoints: 7 right, 1 missed"), "{out}");
     assert!(
-        out.contains("Revisit stage 4 of the PKCE (Step 05) flow; read RFC 9700 §2.1."),
+        out.contains("Revisit stage 4 of the flow with PKCE; read RFC 9700 §2.1."),
         "{out}"
     );
     assert!(out.contains("End of the tour."));

@@ -134,11 +134,11 @@ fn progress_prints_what_was_saved_and_reset_clears_it() {
     let stdout = text(&shown.stdout);
     assert!(stdout.contains(&file.display().to_string()), "{stdout}");
     assert!(
-        stdout.contains("The tour resumes at stage 3 of the PKCE (Step 05) flow."),
+        stdout.contains("The tour resumes at stage 3 of the flow with PKCE."),
         "{stdout}"
     );
     assert!(
-        stdout.contains("What you saw: stages 1, 2, 3 of the PKCE (Step 05) flow."),
+        stdout.contains("What you saw: stages 1, 2, 3 of the flow with PKCE."),
         "{stdout}"
     );
     assert!(
@@ -146,7 +146,7 @@ fn progress_prints_what_was_saved_and_reset_clears_it() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("Revisit stage 2 of the PKCE (Step 05) flow; read RFC 7636 §4.2."),
+        stdout.contains("Revisit stage 2 of the flow with PKCE; read RFC 7636 §4.2."),
         "{stdout}"
     );
     assert!(

@@ -32,7 +32,7 @@ async fn next_five_times_contrast_attack_help_quit() {
     assert_eq!(app.mode, Mode::Contrast);
     assert!(app.demands().contains(&(RunKey::honest(Flow::Plain), 6)));
     load(&mut app).await;
-    assert!(screen_text(&app, 120, 40).contains("no PKCE (Step 04)"));
+    assert!(screen_text(&app, 120, 40).contains("without PKCE · server"));
 
     app.update(Action::ToggleAttack);
     assert!(app.lab.picker.is_some(), "a opens the picker");
@@ -139,7 +139,7 @@ fn lesson_rows(app: &App, (w, h): (u16, u16)) -> Vec<String> {
 }
 
 /// Stage 3 of the PKCE flow at 80×24: a lesson of 13 lines in a panel
-/// showing 2, so every kind of move shows; the whole lesson, as a screen
+/// showing 4, so every kind of move shows; the whole lesson, as a screen
 /// tall enough to show all of it draws it, at the same width.
 async fn stage3_at_80x24() -> (App, Vec<String>) {
     let mut app = screen(

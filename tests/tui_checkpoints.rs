@@ -11,7 +11,7 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pkce_tutor::flow::{Experiment, Flow, Stage};
 use pkce_tutor::lessons::{LessonSet, Letter};
-use pkce_tutor::tui::{Action, App, RunKey, ThemeName, key_action, screen_text};
+use pkce_tutor::tui::{Action, App, Place, RunKey, ThemeName, key_action, screen_text};
 use tui_support::{app_with, load};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -236,7 +236,7 @@ async fn right_after_stage_6_opens_the_summary() {
     let (_, wrong) = letters(&app, "not-client-authentication");
     press(&mut app, key(wrong));
     press(&mut app, KeyCode::Right);
-    assert!(app.summary, "the summary follows stage 6");
+    assert!(app.place == Place::Summary, "the summary follows stage 6");
     assert!(app.learner.progress.has_seen("summary"));
     // Citations are held together by non-breaking spaces.
     let screen = screen_text(&app, 120, 40).replace('\u{a0}', " ");
@@ -245,7 +245,7 @@ async fn right_after_stage_6_opens_the_summary() {
         "{screen}"
     );
     assert!(
-        screen.contains("Revisit stage 6 of the PKCE (Step 05) flow (key 6); read RFC 7636 §1."),
+        screen.contains("Revisit stage 6 of the flow with PKCE (key 6); read RFC 7636 §1."),
         "{screen}"
     );
     for (w, h) in SIZES {
@@ -254,7 +254,7 @@ async fn right_after_stage_6_opens_the_summary() {
 
     // Right goes no further; Left returns to stage 6; a digit jumps.
     press(&mut app, KeyCode::Right);
-    assert!(app.summary);
+    assert!(app.place == Place::Summary);
     assert!(
         app.status
             .as_deref()
@@ -262,12 +262,12 @@ async fn right_after_stage_6_opens_the_summary() {
             .contains("end of the tour")
     );
     press(&mut app, KeyCode::Left);
-    assert!(!app.summary);
+    assert!(app.place != Place::Summary);
     assert_eq!(app.stage, Stage::Verification);
     press(&mut app, KeyCode::Right);
-    assert!(app.summary, "nothing left to ask");
+    assert!(app.place == Place::Summary, "nothing left to ask");
     press(&mut app, KeyCode::Char('3'));
-    assert!(!app.summary);
+    assert!(app.place != Place::Summary);
     assert_eq!(app.stage, Stage::AuthorizationRequest);
 }
 
@@ -296,7 +296,7 @@ async fn the_overlay_and_the_summary_fit_every_size() {
     load(&mut app).await;
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Esc);
-    assert!(app.summary);
+    assert!(app.place == Place::Summary);
     fits_every_size(&app);
 }
 
@@ -341,6 +341,7 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
         seed: Some(7),
         lessons: std::sync::Arc::new(LessonSet::builtin()),
         theme: ThemeName::Mono,
+        format: pkce_tutor::tui::RenderFormat::Text,
         port: None,
         wire: false,
         edits: Vec::new(),
@@ -352,7 +353,7 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
         .replace('\u{a0}', " ");
     for expected in [
         "The end of the tour",
-        "What you saw: stages 1, 2, 3, 4, 5, 6 of the PKCE (Step 05) flow; the summary.",
+        "What you saw: stages 1, 2, 3, 4, 5, 6 of the flow with PKCE; the summary.",
         "Checkpoints: 0 right, 0 missed, 20 not answered yet (of 20).",
         "Read next (for the checkpoints not answered yet): RFC 7636 §4.2;",
     ] {

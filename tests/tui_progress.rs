@@ -189,7 +189,7 @@ fn an_unwritable_state_directory_is_a_warning_on_screen_and_the_tour_goes_on() {
         load(&mut app).await;
         app.learner.skip("not-client-authentication");
         act(&mut app, &mut saver, Action::Next);
-        assert!(app.summary);
+        assert_eq!(app.place, pkce_tutor::tui::Place::Summary);
         let screen = screen_text(&app, 100, 60).replace(['│', '\n'], " ");
         let screen = screen.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(

@@ -1,11 +1,14 @@
 //! No panic at any size from 1×1 to 300×100: every stage of both flows, in
 //! every mode and with the help open, every step of every attack, and the
-//! attack picker, drawn on a grid of sizes; every line fits the width.
+//! attack picker, the introduction, the summary, each focus and the help
+//! scrolled, drawn on a grid of sizes; every line fits the width.
 
 mod tui_support;
 
 use pkce_tutor::flow::{Attack, Flow, Stage};
-use pkce_tutor::tui::{Action, App, EditorInput, Mode, PickerInput, ThemeName, screen_text};
+use pkce_tutor::tui::{
+    Action, App, EditorInput, Focus, Mode, PickerInput, Scroll, ThemeName, screen_text,
+};
 use tui_support::{app, load};
 
 const WIDTHS: [u16; 16] = [
@@ -82,6 +85,48 @@ async fn the_editor_and_the_status_line_at_every_size() {
         assert!(app.status.is_some());
         fits_every_size(&app);
     }
+}
+
+/// The introduction and the summary, each focus of each mode that has
+/// one, scrolled past their ends, and the help scrolled to its end.
+#[tokio::test]
+async fn the_introduction_the_summary_every_focus_and_the_help_scrolled_at_every_size() {
+    let mut app = app(Flow::Pkce, Stage::Verification, ThemeName::Light);
+    app.update(Action::ToggleContrast);
+    load(&mut app).await;
+    app.resize(80, 24);
+    for mode in [
+        Action::ToggleContrast,
+        Action::ToggleContrast,
+        Action::ToggleWire,
+    ] {
+        app.update(mode);
+        loop {
+            app.update(Action::Focus);
+            for _ in 0..40 {
+                app.update(Action::Scroll(Scroll::PageDown));
+            }
+            fits_every_size(&app);
+            if app.focus == Focus::None {
+                break;
+            }
+        }
+    }
+    app.update(Action::Close);
+    app.update(Action::ToggleHelp);
+    for _ in 0..40 {
+        app.update(Action::Scroll(Scroll::PageDown));
+    }
+    fits_every_size(&app);
+    app.update(Action::ToggleHelp);
+    app.update(Action::Next);
+    fits_every_size(&app);
+    app.update(Action::Jump(Stage::Verifier));
+    app.update(Action::Prev);
+    for _ in 0..40 {
+        app.update(Action::Scroll(Scroll::PageDown));
+    }
+    fits_every_size(&app);
 }
 
 fn fits_every_size(app: &App) {

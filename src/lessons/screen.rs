@@ -72,15 +72,15 @@ impl Screen {
 }
 
 impl fmt::Display for Screen {
-    /// Where to find the screen, in words: "stage 5 of the PKCE (Step 05)
-    /// flow", "the interception attack against PKCE (the attack lab's right
+    /// Where to find the screen, in words: "stage 5 of the flow with PKCE",
+    /// "the interception attack against PKCE (the attack lab's right
     /// side)".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Intro => f.write_str("the introduction"),
             Self::Summary => f.write_str("the summary"),
             Self::Stage(flow, stage) => {
-                write!(f, "stage {} of the {} flow", stage.number(), flow.label())
+                write!(f, "stage {} of the flow {}", stage.number(), flow.caption())
             }
             // The attack lab shows each attack twice: without the defence
             // (the plain flow's column) and with it (OAuth 2.1 and MCP).
@@ -96,9 +96,9 @@ impl fmt::Display for Screen {
             ),
             Self::Experiment(flow, experiment) => write!(
                 f,
-                "the experiment \"{}\" in the {} flow",
+                "the experiment \"{}\" in the flow {}",
                 experiment.title(),
-                flow.label()
+                flow.caption()
             ),
         }
     }

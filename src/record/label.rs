@@ -31,7 +31,17 @@ impl Flow {
         }
     }
 
-    /// The human label, e.g. "PKCE (Step 05)".
+    /// The flow's name on screen, after "the flow": what it does ("with
+    /// PKCE"), so that the stages are the one numbering the screens show.
+    pub fn caption(self) -> &'static str {
+        match self {
+            Self::Pkce => "with PKCE",
+            Self::Plain => "without PKCE",
+        }
+    }
+
+    /// The label that places the flow in the series, e.g. "PKCE (Step
+    /// 05)", for transcripts.
     pub fn label(self) -> &'static str {
         match self {
             Self::Pkce => "PKCE (Step 05)",

@@ -1,7 +1,8 @@
 //! The state of the tutorial and the only place it changes.
 //!
-//! [`App`] is plain data: what is shown (flow, stage, mode, help, scroll,
-//! the request editor, the status line), the learner's amendments (the
+//! [`App`] is plain data: what is shown (the place in the tour, flow,
+//! stage, mode, help, focus and scroll offsets, the request editor, the
+//! status line), the learner's amendments (the
 //! [`Bench`]), the recorded runs received so far, the clock the countdown
 //! is drawn against, and the terminal's size, by which the scroll keys page.
 //! [`App::update`] applies an [`Action`] (from the keymap) and
@@ -28,11 +29,12 @@ use super::autoplay::{self, Autoplay};
 use super::bench::{self, Bench};
 use super::checkpoint;
 use super::editor::{self, Editor};
+use super::focus::{self, Focus};
 use super::learner::{self, Learner};
-use super::scroll::{Extent, Scroll};
-use super::summary_screen;
+use super::scroll::Scroll;
 use super::theme::Theme;
-use super::view;
+use super::tour::{self, Place};
+use super::view::{self, Scrolled};
 
 /// What the main area shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,8 +69,11 @@ pub enum Action {
     OtherSide,
     /// Toggle the help overlay.
     ToggleHelp,
+    /// Move the focus, which the scroll keys move, to the next part of the
+    /// screen (`f`).
+    Focus,
     /// Close what is open: the help, else the attack picker, else the
-    /// contrast, the wire view or the attack lab.
+    /// focus, else the contrast, the wire view or the attack lab.
     /// On the main screen it does nothing: Esc never quits (DESIGN v2),
     /// only [`Action::Quit`] does.
     Close,
@@ -84,8 +89,8 @@ pub enum Action {
     Editor(editor::Input),
     /// Toggle the wire view.
     ToggleWire,
-    /// Scroll the lesson (or the columns, or the wire view) by a page or a
-    /// line.
+    /// Scroll the focused part (the lesson without a focus; the columns,
+    /// the wire view; the help while it is open) by a page or a line.
     Scroll(Scroll),
     /// Answer the open checkpoint with this letter.
     Answer(Letter),
@@ -247,16 +252,27 @@ pub struct Config {
 pub struct App {
     /// The flow stepped through.
     pub flow: Flow,
-    /// The stage shown.
+    /// Where the tour is: the introduction, the stages or the summary.
+    pub place: Place,
+    /// The stage shown (on the introduction the first, on the summary the
+    /// last).
     pub stage: Stage,
     /// What the main area shows.
     pub mode: Mode,
     /// Whether the help overlay is open.
     pub help: bool,
+    /// The help's scroll offset, in lines.
+    pub help_scroll: u16,
+    /// Which part the scroll keys move (`f`).
+    pub focus: Focus,
     /// Scroll offset of the lesson (stepping) or of the columns (contrast,
-    /// attack lab), in lines; kept within what a screen of the app's size
+    /// attack lab), or of the whole screen (wire view, introduction,
+    /// summary), in lines; kept within what a screen of the app's size
     /// (see [`App::resize`]) can scroll.
     pub scroll: u16,
+    /// Scroll offsets of the left and right panes (CLIENT and SERVER, or
+    /// the contrast's columns), moved while one has the focus.
+    pub pane_scroll: [u16; 2],
     /// Bumped by every restart.
     pub generation: u64,
     /// The seed of the current runs: kept by a rerun (`R`) or a send from
@@ -283,8 +299,6 @@ pub struct App {
     pub quit: bool,
     /// The learner's progress and the checkpoint overlay.
     pub learner: Learner,
-    /// Whether the end summary (after stage 6) is shown.
-    pub summary: bool,
     /// Whether the tour moves on its own, and when.
     pub autoplay: Autoplay,
     /// How long the server's codes live, when not its default.
@@ -302,11 +316,15 @@ impl App {
     /// A fresh app, nothing received yet.
     pub fn new(config: Config) -> Self {
         Self {
+            place: Place::Stages,
             flow: config.flow,
             stage: config.stage,
             mode: Mode::Stepping,
             help: false,
+            help_scroll: 0,
+            focus: Focus::None,
             scroll: 0,
+            pane_scroll: [0; 2],
             generation: 0,
             seed: config.seed,
             port: config.port,
@@ -319,7 +337,6 @@ impl App {
             lab: Lab::default(),
             quit: false,
             learner: Learner::default(),
-            summary: false,
             autoplay: Autoplay::new(config.autoplay, Instant::now()),
             code_lifetime: config.code_lifetime,
             clock: Instant::now(),
@@ -367,17 +384,37 @@ impl App {
         self.size
     }
 
-    /// The terminal is now `width`×`height`: the scroll offset is brought
+    /// The terminal is now `width`×`height`: the scroll offsets are brought
     /// inside what that screen can scroll.
     pub fn resize(&mut self, width: u16, height: u16) {
         self.size = Size::new(width, height);
-        self.scroll = self.scroll_extent().clamp(self.scroll);
+        for (part, extent) in view::scroll_extents(self, Rect::from(self.size)) {
+            let offset = self.offset_mut(part);
+            *offset = extent.clamp(*offset);
+        }
     }
 
-    /// How far the scrolled part of the screen can move, measured by the
-    /// view's own layout for the app's size.
-    fn scroll_extent(&self) -> Extent {
-        view::scroll_extent(self, Rect::from(self.size))
+    /// The offset of a scrolled part.
+    fn offset_mut(&mut self, part: Scrolled) -> &mut u16 {
+        match part {
+            Scrolled::Main => &mut self.scroll,
+            Scrolled::Pane(i) => &mut self.pane_scroll[i.min(1)],
+            Scrolled::Help => &mut self.help_scroll,
+        }
+    }
+
+    /// A scroll key: moves the part the keys move now (measured by the
+    /// view's own layout for the app's size), within its extent. The
+    /// contrast's columns move with the lesson under them unless one has
+    /// the focus.
+    fn scroll_by(&mut self, scroll: Scroll) {
+        let area = Rect::from(self.size);
+        let (part, extent) = view::scroll_target(self, area);
+        let offset = self.offset_mut(part);
+        *offset = extent.moved(*offset, scroll);
+        if part == Scrolled::Main && view::panes_follow_main(self, area) {
+            self.pane_scroll = [self.scroll; 2];
+        }
     }
 
     /// Applies a user action.
@@ -385,7 +422,7 @@ impl App {
         if !matches!(action, Action::Editor(_)) {
             self.status = None;
         }
-        if checkpoint::intercept(self, action) || summary_screen::intercept(self, action) {
+        if checkpoint::intercept(self, action) || tour::intercept(self, action) {
             learner::note_screen(self);
             return;
         }
@@ -397,7 +434,7 @@ impl App {
                 let before = self.lab.step;
                 self.lab.step_by(by, rows);
                 if self.lab.step != before {
-                    self.scroll = 0;
+                    self.scroll_to_top();
                 }
             }
             Action::Next => {
@@ -434,15 +471,21 @@ impl App {
             Action::OtherSide => {
                 if self.mode == Mode::AttackLab {
                     self.lab.side = self.lab.side.other();
-                    self.scroll = 0;
+                    self.scroll_to_top();
                 }
             }
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
+            Action::Focus => focus::cycle(self),
             Action::Close => {
                 if self.help {
                     self.help = false;
                 } else if self.lab.picker.is_some() {
                     self.lab.picker = None;
+                } else if self.focus != Focus::None {
+                    self.focus = Focus::None;
                 } else if self.mode != Mode::Stepping {
                     self.set_mode(Mode::Stepping);
                 }
@@ -471,7 +514,7 @@ impl App {
                 Err(why) => self.status = Some(why),
             },
             Action::Editor(input) => self.handle_editor(input),
-            Action::Scroll(scroll) => self.scroll = self.scroll_extent().moved(self.scroll, scroll),
+            Action::Scroll(scroll) => self.scroll_by(scroll),
             // Answered by the checkpoint overlay, above.
             Action::Answer(_) => {}
             Action::ToggleAutoplay => autoplay::toggle(self),
@@ -489,7 +532,13 @@ impl App {
     fn restart(&mut self) {
         self.generation += 1;
         self.runs.clear();
+        self.scroll_to_top();
+    }
+
+    /// Every part of the screen back at its top (a new stage, mode or run).
+    fn scroll_to_top(&mut self) {
         self.scroll = 0;
+        self.pane_scroll = [0; 2];
     }
 
     fn handle_editor(&mut self, input: editor::Input) {
@@ -541,7 +590,7 @@ impl App {
     pub(super) fn go_to(&mut self, stage: Stage) {
         if self.stage != stage {
             self.stage = stage;
-            self.scroll = 0;
+            self.scroll_to_top();
         }
     }
 
@@ -556,7 +605,9 @@ impl App {
     fn set_mode(&mut self, mode: Mode) {
         self.mode = mode;
         self.help = false;
-        self.scroll = 0;
+        // The parts differ from mode to mode: a new one starts unfocused.
+        self.focus = Focus::None;
+        self.scroll_to_top();
     }
 
     /// Applies a message from a flow task; a message of an older generation
@@ -656,7 +707,11 @@ impl App {
 
     /// The next whole second of a code's countdown on screen.
     fn countdown_tick(&self) -> Option<Instant> {
-        if self.mode != Mode::Stepping || self.stage != Stage::CodeIssued || self.help {
+        if self.mode != Mode::Stepping
+            || self.place != Place::Stages
+            || self.stage != Stage::CodeIssued
+            || self.help
+        {
             return None;
         }
         let key = RunKey::honest(self.flow);

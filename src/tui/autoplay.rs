@@ -10,6 +10,7 @@
 use std::time::{Duration, Instant};
 
 use super::app::{Action, App, Mode};
+use super::tour::Place;
 
 /// The pace when `s` starts autoplay without `--autoplay`.
 pub const DEFAULT_PERIOD: Duration = Duration::from_secs(8);
@@ -85,7 +86,7 @@ pub(super) fn tick(app: &mut App) -> bool {
         return true;
     }
     // Right from stage 6 opens the summary; the summary is the end.
-    if app.summary {
+    if app.place == Place::Summary {
         app.autoplay.since = None;
         app.status = Some("autoplay stopped at the end of the tour".into());
         return true;
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn it_stops_at_the_end_of_the_tour() {
         let mut app = app(Some(Duration::from_secs(1)));
-        app.summary = true;
+        app.place = Place::Summary;
         later(&mut app, 2);
         assert!(tick(&mut app));
         assert!(!app.autoplay.running());

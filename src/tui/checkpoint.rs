@@ -30,6 +30,7 @@ use crate::lessons::{Checkpoint, Feedback, Letter, Screen, When};
 use super::app::{Action, App, Mode, RunKey};
 use super::keymap::keymap;
 use super::learner;
+use super::tour::Place;
 
 /// The open overlay: a checkpoint asked, or answered and showing its
 /// feedback.
@@ -183,7 +184,10 @@ fn perform(app: &mut App, then: Then) {
 /// Right: a checkpoint of this screen asked after its reveal, else a
 /// prediction about the next stage before its request goes.
 fn ask_on_next(app: &mut App) -> bool {
-    if !matches!(app.mode, Mode::Stepping | Mode::Wire) || app.summary || app.editor.is_some() {
+    if !matches!(app.mode, Mode::Stepping | Mode::Wire)
+        || app.place != Place::Stages
+        || app.editor.is_some()
+    {
         return false;
     }
     let run = app.run(RunKey::honest(app.flow));

@@ -1,15 +1,56 @@
-//! The contrast (c): the same stage of the plain Step 04 flow and of the
-//! PKCE flow side by side, both run for real. Rows only one side has are
-//! marked `+` there, and the other side gets a `−` row saying it has none.
+//! The contrast (c): the same stage of the flow without PKCE and of the
+//! flow with it side by side, both run for real. Rows only one side has
+//! are marked `+` there, and the other side gets a `−` row saying it has
+//! none. The columns take the height they want; the lesson goes under them
+//! where it gets four lines or more.
 
 use std::collections::HashSet;
+
+use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, RunKey};
 use super::client_pane::{client_items, pending};
+use super::pane::Pane;
 use super::rows::{Item, Mark, Tone};
 use super::server_pane::server_items;
+use super::stepping::not_reached_items;
+use super::view::{Panes, halves};
+
+/// The fewest rows the lesson under the columns gets, borders included.
+const MIN_LESSON: u16 = 6;
+
+/// The contrast laid out in `body`: the columns as tall as they want, and
+/// the lesson under them when they leave it room, or when the screen is
+/// tall (30 rows and more), where the columns then scroll with it.
+pub fn layout(app: &App, body: Rect) -> Panes {
+    let [left, _] = halves(body);
+    let [(left_title, left_items), (right_title, right_items)] = columns(app, left.width);
+    let want = halves(body)
+        .iter()
+        .zip([&left_items, &right_items])
+        .map(|(half, items)| Pane::wanted_height(items, half.width, &app.theme))
+        .max()
+        .unwrap_or(3);
+    let fits = want + MIN_LESSON <= body.height;
+    let (top, lesson) = if fits || body.height >= 30 {
+        let top = want.min(body.height.saturating_sub(MIN_LESSON)).max(8);
+        let [top, lesson] =
+            Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(body);
+        (top, (lesson.height >= 4).then_some(lesson))
+    } else {
+        (body, None)
+    };
+    Panes {
+        titles: [left_title, right_title],
+        areas: halves(top),
+        items: [left_items, right_items],
+        strip: None,
+        lesson,
+        follow: true,
+    }
+}
 
 /// The CLIENT and SERVER items of one flow.
 type Sides = (Vec<Item>, Vec<Item>);
@@ -18,17 +59,20 @@ type Sides = (Vec<Item>, Vec<Item>);
 pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
     let side = |flow: Flow| -> (String, Option<Sides>) {
         let run = app.run(RunKey::honest(flow));
-        // The server's address only where the column has room for it.
+        let name = flow.caption();
+        // The server's address only where both columns have room for it,
+        // so that the two titles read alike.
+        let longest = Flow::Plain.caption().len().max(Flow::Pkce.caption().len());
         let title = match run.and_then(|r| r.address()) {
-            Some(addr) if usize::from(column_width) >= flow.label().len() + addr.len() + 14 => {
-                format!("{} · server {addr}", flow.label())
+            Some(addr) if usize::from(column_width) >= longest + addr.len() + 14 => {
+                format!("{name} · server {addr}")
             }
-            _ => flow.label().to_owned(),
+            _ => name.to_owned(),
         };
         let parts = run.and_then(|run| {
             let record = run.stage(app.stage)?;
             if !record.reached {
-                let items = super::view::not_reached_items(run, app.stage);
+                let items = not_reached_items(run, app.stage);
                 return Some((items.clone(), items));
             }
             let left = (app.stage == Stage::CodeIssued)

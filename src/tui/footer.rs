@@ -12,7 +12,8 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::app::{Action, App, Mode};
 use super::keys::{self, Does, KEYS};
-use super::{checkpoint, summary_screen, view};
+use super::tour::{self, first_stage};
+use super::{checkpoint, focus, view};
 
 /// The hints of the current screen, `(keys, label)`, most important first.
 /// Rows that share a label are one hint (`←/→ stage`, `PgUp/PgDn scroll`).
@@ -61,7 +62,13 @@ pub fn hints(app: &App) -> Vec<(String, Cow<'static, str>)> {
 /// The label of a hint on this screen, or `None` where the keys do nothing
 /// worth advertising.
 fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>> {
-    if app.summary && matches!(does, Does::Act(a) if !summary_screen::advertises(a)) {
+    if matches!(does, Does::Act(a) if !tour::advertises(app.place, a))
+        || (does == Does::JumpToDigit && !tour::advertises(app.place, Action::Jump(first_stage())))
+    {
+        return None;
+    }
+    // Nothing to focus on the introduction and the summary.
+    if does == Does::Act(Action::Focus) && focus::targets(app).is_empty() {
         return None;
     }
     match (does, app.mode) {

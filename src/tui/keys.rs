@@ -121,7 +121,7 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(Char('c'))],
         does: Does::Act(Action::ToggleContrast),
-        help: "contrast: the plain Step 04 flow beside PKCE",
+        help: "contrast: the flow without PKCE beside the PKCE flow",
         hint: hint("contrast", 2),
     },
     Binding {
@@ -149,6 +149,12 @@ pub const KEYS: &[Binding] = &[
         hint: hint("wire", 3),
     },
     Binding {
+        keys: &[Plain(Char('f'))],
+        does: Does::Act(Action::Focus),
+        help: "focus: the left pane, the right pane, the lesson full screen, none",
+        hint: hint("focus", 6),
+    },
+    Binding {
         keys: &[Plain(Char('s'))],
         does: Does::Act(Action::ToggleAutoplay),
         help: "start or stop autoplay",
@@ -169,25 +175,25 @@ pub const KEYS: &[Binding] = &[
     Binding {
         keys: &[Plain(KeyCode::PageUp)],
         does: Does::Act(Action::Scroll(Scroll::PageUp)),
-        help: "scroll the lesson, the columns or the wire view",
+        help: "scroll what has the focus (f): the lesson without one; the help while it is open",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::PageDown)],
         does: Does::Act(Action::Scroll(Scroll::PageDown)),
-        help: "scroll the lesson, the columns or the wire view",
+        help: "scroll what has the focus (f): the lesson without one; the help while it is open",
         hint: hint("scroll", 6),
     },
     Binding {
         keys: &[Plain(KeyCode::Up)],
         does: Does::Act(Action::Scroll(Scroll::LineUp)),
-        help: "scroll the lesson, the columns or the wire view",
+        help: "scroll what has the focus (f): the lesson without one; the help while it is open",
         hint: None,
     },
     Binding {
         keys: &[Plain(KeyCode::Down)],
         does: Does::Act(Action::Scroll(Scroll::LineDown)),
-        help: "scroll the lesson, the columns or the wire view",
+        help: "scroll what has the focus (f): the lesson without one; the help while it is open",
         hint: None,
     },
     Binding {
@@ -572,6 +578,7 @@ mod tests {
             | Action::ToggleContrast
             | Action::ToggleAttack
             | Action::ToggleHelp
+            | Action::Focus
             | Action::Close
             | Action::Quit
             | Action::Restart
@@ -595,6 +602,7 @@ mod tests {
             Action::ToggleContrast,
             Action::ToggleAttack,
             Action::ToggleHelp,
+            Action::Focus,
             Action::Close,
             Action::Quit,
             Action::Restart,
@@ -668,7 +676,7 @@ mod tests {
 
     #[test]
     fn the_help_lists_every_key_of_the_table_and_no_other() {
-        let lines = help::lines(&app(Mode::Stepping));
+        let lines = help::lines(&app(Mode::Stepping), 70);
         // The entries are the lines between the "Keys" heading and the blank
         // line after them; the first span of each is the key column.
         let listed: HashSet<String> = lines

@@ -14,6 +14,7 @@ use crate::progress::Progress;
 
 use super::app::{App, Mode};
 use super::checkpoint::Open;
+use super::tour::Place;
 
 /// The learner's side of the app.
 #[derive(Debug, Clone, Default)]
@@ -91,8 +92,10 @@ impl Learner {
 /// one the tour resumes at. The contrast shows a stage of both flows, the
 /// attack lab an attack against both.
 pub fn screens(app: &App) -> Vec<Screen> {
-    if app.summary {
-        return vec![Screen::Summary];
+    match app.place {
+        Place::Intro => return vec![Screen::Intro],
+        Place::Summary => return vec![Screen::Summary],
+        Place::Stages => {}
     }
     // The attack picker shows no attack yet.
     if app.lab.picker.is_some() {

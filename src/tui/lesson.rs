@@ -2,18 +2,19 @@
 //! lesson the attack lab's row explains, or the lesson of the quick
 //! experiment whose result is shown) with the live values of the run
 //! filled in, the instructor's notes under `--notes`, scrolled with
-//! PgUp/PgDn and ↑/↓. Until a stage's record has arrived its lesson cannot
+//! PgUp/PgDn and ↑/↓ (or over the whole main area, once `f` focuses it). Until a stage's record has arrived its lesson cannot
 //! be filled, and the panel says so; a stage an amended run did not reach,
 //! or whose values it never produced, is explained in words.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::{Block, BorderType, Paragraph, Widget};
 
 use crate::lessons::Lesson;
 
 use super::app::{App, Mode, Run, RunKey};
+use super::focus::Focus;
 use super::markdown;
 use super::rows::wrap_styled;
 use super::scroll::Extent;
@@ -139,25 +140,23 @@ pub fn extent(app: &App, area: Rect) -> Extent {
     Extent::new(lines.len(), usize::from(inner.height))
 }
 
-/// Draws the panel.
+/// Draws the panel; full screen (`f`), with the focused pane's thick
+/// border.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let (title, lines, inner) = laid_out(app, area);
-    let mut block = Block::bordered()
-        .border_style(theme.border)
-        .title(Span::styled(format!(" Why · {title} "), theme.pane_title));
+    let block = Block::bordered().title(Span::styled(format!(" Why · {title} "), theme.pane_title));
+    let mut block = if app.focus == Focus::Lesson {
+        block.border_type(BorderType::Thick).border_style(theme.key)
+    } else {
+        block.border_style(theme.border)
+    };
     // The app keeps its offset within what the keys scroll, which can be
     // longer than the lesson (the columns above it share the offset) or
     // measured before the last record arrived: stop at the lesson's end.
     let extent = Extent::new(lines.len(), usize::from(inner.height));
     let scroll = usize::from(extent.clamp(app.scroll));
-    if extent.end > 0 {
-        let below = extent.end - scroll;
-        let hint = match (scroll, below) {
-            (0, b) => format!(" ↓{b} more PgDn "),
-            (s, 0) => format!(" ↑{s} PgUp "),
-            (s, b) => format!(" ↑{s} ↓{b} PgUp/PgDn "),
-        };
+    if let Some(hint) = extent.hint(app.scroll) {
         block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
     }
     block.render(area, buf);

@@ -7,6 +7,7 @@ use crate::lessons::Lesson;
 use crate::presenter::NotesFrame;
 
 use super::app::{App, Mode};
+use super::tour::{Place, first_stage};
 use super::{bench, stage_bar, summary_screen};
 
 /// The presenter's frame for the screen the app shows.
@@ -23,8 +24,10 @@ pub fn frame(app: &App) -> NotesFrame {
 
 /// The lesson the screen's lesson panel shows.
 fn shown_lesson(app: &App) -> Option<&Lesson> {
-    if app.summary {
-        return app.lessons.by_id("summary");
+    match app.place {
+        Place::Intro => return app.lessons.by_id("intro"),
+        Place::Summary => return app.lessons.by_id("summary"),
+        Place::Stages => {}
     }
     match app.mode {
         Mode::AttackLab => app.lessons.for_attack(app.lab.attack),
@@ -34,8 +37,13 @@ fn shown_lesson(app: &App) -> Option<&Lesson> {
 
 /// Where Right leads from here.
 fn next_title(app: &App) -> Option<String> {
-    if app.summary {
-        return None;
+    match app.place {
+        Place::Intro => {
+            let first = first_stage();
+            return Some(format!("{} · {}", first.number(), first.title(app.flow)));
+        }
+        Place::Summary => return None,
+        Place::Stages => {}
     }
     match app.mode {
         Mode::AttackLab => {

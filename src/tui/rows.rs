@@ -131,6 +131,37 @@ pub fn hard_wrap(text: &str, width: usize) -> Vec<String> {
     pieces
 }
 
+/// Splits `text` into pieces of at most `width` cells that join back into
+/// exactly `text`: each piece ends after the last of `breaks` that fits (a
+/// space, `&` between parameters, `,` between JSON fields), or, with none,
+/// where the width ends. Raw HTTP wraps so: nothing added or dropped, and
+/// a parameter's value whole wherever its line can hold it.
+pub fn wrap_after(text: &str, width: usize, breaks: &[char]) -> Vec<String> {
+    let width = width.max(1);
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    // Where `current` may be cut: just after its last break character.
+    let mut cut: Option<usize> = None;
+    for c in text.chars() {
+        let w = char_width(c);
+        while str_width(&current) + w > width && !current.is_empty() {
+            let rest = match cut.take() {
+                Some(at) => current.split_off(at),
+                None => String::new(),
+            };
+            pieces.push(std::mem::replace(&mut current, rest));
+        }
+        current.push(c);
+        if breaks.contains(&c) {
+            cut = Some(current.len());
+        }
+    }
+    if !current.is_empty() || pieces.is_empty() {
+        pieces.push(current);
+    }
+    pieces
+}
+
 /// Greedy word wrap; words longer than the width are split.
 pub fn word_wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
@@ -331,6 +362,23 @@ fn layout_was(
     }
 }
 
+/// How far a value on lines of its own (under its label, or continuing
+/// in compact mode) is indented.
+const VALUE_INDENT: usize = 4;
+
+/// Drops the trailing spaces of a line (the padding of a label whose value
+/// went under it).
+fn trim_end(line: &mut Line<'static>) {
+    while let Some(last) = line.spans.last_mut() {
+        let kept = last.content.trim_end().len();
+        if kept > 0 {
+            last.content.to_mut().truncate(kept);
+            return;
+        }
+        line.spans.pop();
+    }
+}
+
 /// Lays out one row; returns where its value's lines start (after the
 /// first, in compact mode).
 fn layout_row(
@@ -358,7 +406,7 @@ fn layout_row(
         }
         None => {
             head.push_str(": ");
-            4.min(width / 2)
+            VALUE_INDENT.min(width / 2)
         }
     };
     let head_pieces = hard_wrap(&head, width);
@@ -378,24 +426,35 @@ fn layout_row(
         out.push(line);
     }
     let value = row.value.replace(['\n', '\r'], " ");
-    // A value without spaces (a code, a verifier) that does not fit beside
-    // its label but fits whole on a line of its own goes there, under the
-    // value column or, failing that, indented 4: one piece reads and copies
-    // better than two.
-    let whole = str_width(&value);
-    let token = !value.contains(' ') && whole > first_line_room;
-    let indent = if token && whole > width.saturating_sub(indent) && whole + 4 <= width {
-        4.min(width / 2)
+    // A value without spaces (a code, a verifier, a URL) that does not fit
+    // beside its label goes under it, on lines of its own indented 4,
+    // split only where the pane is narrower than it: one piece reads and
+    // copies better than two, and every long value of a pane then starts
+    // in the same column and breaks at the same characters, so values that
+    // are compared (stage 6's computed and stored; an amended value and
+    // what it `was`) line up piece for piece.
+    // So does a value of words with one too long for the value column (a
+    // bearer token after `Bearer`), where under the label it fits.
+    let longest = value.split(' ').map(str_width).max().unwrap_or(0);
+    let below = if value.contains(' ') {
+        longest > width.saturating_sub(indent) && longest + VALUE_INDENT <= width
+    } else {
+        str_width(&value) > first_line_room
+    };
+    let indent = if below {
+        VALUE_INDENT.min(width / 2)
     } else {
         indent
     };
+    if below && let Some(head) = out.last_mut() {
+        trim_end(head);
+    }
     let rest_room = width.saturating_sub(indent).max(1);
     // Otherwise start the value on the head's line when its first word fits
     // there or the line has a fair room left; else on a line of its own.
     let first_word = value.split(' ').next().map_or(0, str_width);
-    let on_head = first_line_room > 0
-        && !(token && whole <= rest_room)
-        && (first_word <= first_line_room || first_line_room >= 8);
+    let on_head =
+        !below && first_line_room > 0 && (first_word <= first_line_room || first_line_room >= 8);
     let pieces = wrap_value(
         &value,
         if on_head { first_line_room } else { rest_room },
@@ -441,10 +500,15 @@ mod tests {
             Mark::Added,
             Tone::Normal,
         )];
-        // Compact (narrow pane): `label: value`, continuation indented 4.
+        // Compact (narrow pane): the label above, the value under it
+        // indented 4, split only where the pane is narrower than it.
         let lines = text(&layout(&items, 40, &theme));
-        assert_eq!(lines[0], "+ code_verifier: dBjftJeZ4CVP-mB92K27uhb");
-        assert_eq!(lines[1], "    UJU1p1r_wW1gFWFOEjXk");
+        assert_eq!(lines[0], "+ code_verifier:");
+        assert_eq!(lines[1], "    dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gF");
+        assert_eq!(lines[2], "    WFOEjXk");
+        // A short value stays beside its label.
+        let short = [Item::row("m", "method", "S256")];
+        assert_eq!(text(&layout(&short, 40, &theme)), ["  method: S256"]);
         // Wider: too long for the value column, so whole on a line of its
         // own rather than split.
         let lines = text(&layout(&items, 50, &theme));
@@ -458,6 +522,58 @@ mod tests {
         );
     }
 
+    /// Where each whole occurrence of `value` sits in `lines`: its pieces,
+    /// line after line, as (column, length). A piece is the last word of
+    /// its line (values have no spaces).
+    fn placements(lines: &[String], value: &str) -> Vec<Vec<(usize, usize)>> {
+        let mut found = Vec::new();
+        let mut pieces = Vec::new();
+        let mut rest = value;
+        for line in lines {
+            let line = line.trim_end();
+            let word = line.rsplit(' ').next().unwrap_or_default();
+            if word.is_empty() || !rest.starts_with(word) {
+                (pieces, rest) = (Vec::new(), value);
+                continue;
+            }
+            pieces.push((str_width(line) - word.len(), word.len()));
+            rest = &rest[word.len()..];
+            if rest.is_empty() {
+                found.push(std::mem::take(&mut pieces));
+                rest = value;
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn compared_values_break_at_the_same_characters_at_any_width() {
+        let theme = Theme::new(ThemeName::Mono);
+        let challenge = "qymKDLewIEh_Dsgk238iHxdzWv5ai_zYGsSo4gUjnJ8";
+        let planned = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        let sent = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXl";
+        let items = [
+            Item::Heading("checks PKCE (RFC 7636 §4.6)".into()),
+            Item::marked("c", "computed", challenge, Mark::Added, Tone::Normal),
+            Item::marked("s", "stored", challenge, Mark::Added, Tone::Normal),
+            Item::marked("v", "code_verifier", sent, Mark::Changed, Tone::Normal),
+            Item::Was(planned.into()),
+        ];
+        for width in 12..90 {
+            let lines = text(&layout(&items, width, &theme));
+            let both = placements(&lines, challenge);
+            assert_eq!(both.len(), 2, "{width}: {lines:#?}");
+            assert_eq!(both[0], both[1], "{width}: {lines:#?}");
+            let (now, was) = (placements(&lines, sent), placements(&lines, planned));
+            assert_eq!((now.len(), was.len()), (1, 1), "{width}: {lines:#?}");
+            assert_eq!(now[0], was[0], "{width}: {lines:#?}");
+            // Whole wherever a line of its own can hold it.
+            if usize::from(width) >= challenge.len() + 4 {
+                assert_eq!(both[0].len(), 1, "{width}: {lines:#?}");
+            }
+        }
+    }
+
     #[test]
     fn grouped_hex_breaks_between_groups() {
         let theme = Theme::new(ThemeName::Mono);
@@ -467,6 +583,25 @@ mod tests {
         assert_eq!(lines[0], "  SHA-256: 13d31e96 1a1ad8ec 2f16b10c");
         assert_eq!(lines[1], "    4c982e08 76a878ad 6df14456 6ee1894a");
         assert_eq!(lines[2], "    cb70f9c3");
+    }
+
+    #[test]
+    fn raw_text_breaks_between_parameters_and_joins_back() {
+        let body = "grant_type=authorization_code&code=5USQGjrQAj8P7kEZDlQPeyLZjDFC67To0zULXxERNds&client_id=6Pgu";
+        let pieces = wrap_after(body, 50, &['&']);
+        assert_eq!(
+            pieces,
+            [
+                "grant_type=authorization_code&",
+                "code=5USQGjrQAj8P7kEZDlQPeyLZjDFC67To0zULXxERNds&",
+                "client_id=6Pgu"
+            ]
+        );
+        for width in 1..120 {
+            let pieces = wrap_after(body, width, &['&', ' ']);
+            assert_eq!(pieces.concat(), body, "{width}");
+            assert!(pieces.iter().all(|p| str_width(p) <= width), "{width}");
+        }
     }
 
     #[test]

@@ -56,6 +56,21 @@ impl Extent {
         to_u16(usize::from(offset).min(self.end))
     }
 
+    /// What the bottom border of a part scrolled to `offset` says: the
+    /// lines above and below, and the keys that move it; `None` when it
+    /// all fits.
+    pub fn hint(self, offset: u16) -> Option<String> {
+        if self.end == 0 {
+            return None;
+        }
+        let above = usize::from(self.clamp(offset));
+        Some(match (above, self.end - above) {
+            (0, below) => format!(" ↓{below} more PgDn "),
+            (above, 0) => format!(" ↑{above} PgUp "),
+            (above, below) => format!(" ↑{above} ↓{below} PgUp/PgDn "),
+        })
+    }
+
     /// The offset after `scroll` from `offset`.
     pub fn moved(self, offset: u16, scroll: Scroll) -> u16 {
         let offset = usize::from(self.clamp(offset));

@@ -1,6 +1,8 @@
 //! The top of the screen: app name, flow, stage n/6 with one dot per stage,
 //! the mode, and the stage's title; in the attack lab, the attack, `step
-//! k/n` with one dot per step, and the step's caption.
+//! k/n` with one dot per step, and the step's caption; on the introduction
+//! and the summary, their names. One numbering shows, the stages': the
+//! flows are named by [`Flow::caption`], not by the series' steps.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -12,11 +14,13 @@ use crate::flow::{Flow, Stage};
 use super::app::{App, Mode};
 use super::attack;
 use super::rows::word_wrap;
+use super::tour::Place;
 
 /// The lines of the stage title under the bar, wrapped for `width`.
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
-        _ if app.summary => super::summary_screen::TITLE.to_owned(),
+        _ if app.place == Place::Intro => super::intro_screen::title(app),
+        _ if app.place == Place::Summary => super::summary_screen::TITLE.to_owned(),
         Mode::Stepping | Mode::Wire => {
             format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
         }
@@ -36,8 +40,8 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let flow = match app.mode {
-        Mode::Stepping | Mode::Wire => app.flow.label().to_owned(),
-        Mode::Contrast => format!("{} vs {}", Flow::Plain.label(), Flow::Pkce.label()),
+        Mode::Stepping | Mode::Wire => app.flow.caption().to_owned(),
+        Mode::Contrast => format!("{} vs {}", Flow::Plain.caption(), Flow::Pkce.caption()),
         Mode::AttackLab => String::new(),
     };
     let mut left = vec![
@@ -45,15 +49,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Span::styled(" · ", theme.dim),
         Span::styled(flow, theme.title),
     ];
-    if app.mode == Mode::AttackLab {
+    if app.mode == Mode::AttackLab && app.place == Place::Stages {
         left.extend(attack::bar(app, theme));
     } else {
-        left.push(Span::styled(
-            format!(" · stage {}/6 ", app.stage.number()),
-            theme.value,
-        ));
+        let last = Stage::ALL.last().map_or(0, |s| s.number());
+        let here = match app.place {
+            Place::Intro => " · introduction ".to_owned(),
+            Place::Stages => format!(" · stage {}/{last} ", app.stage.number()),
+            Place::Summary => " · summary ".to_owned(),
+        };
+        left.push(Span::styled(here, theme.value));
         for stage in Stage::ALL {
-            let (dot, style) = if stage == app.stage {
+            let (dot, style) = if app.place == Place::Intro {
+                ("○", theme.dim)
+            } else if app.place == Place::Summary {
+                ("●", theme.value)
+            } else if stage == app.stage {
                 ("●", theme.lit)
             } else if stage < app.stage {
                 ("●", theme.value)

@@ -4,9 +4,7 @@
 //! summary lesson. Read from the progress the app holds, through
 //! `summary::Summary`, as `pkce-tutor progress` prints it.
 //!
-//! Right goes no further; Left returns to stage 6, a digit jumps to that
-//! stage, and any other key of the main screen leaves the summary at stage
-//! 6 and does what it says.
+//! How the tour gets here and leaves is `tour.rs`'s business.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -18,49 +16,16 @@ use crate::flow::Stage;
 use crate::lessons::Screen;
 use crate::summary::Summary;
 
-use super::app::{Action, App, Mode, RunKey};
+use super::app::{App, RunKey};
 use super::learner;
 use super::markdown::{self, MarkdownStyles};
 use super::rows::wrap_styled;
 use super::scroll::Extent;
 use super::theme::Theme;
+use super::tour::Place;
 
 /// The summary's title, under the top bar.
 pub const TITLE: &str = "Summary · what you saw, what you missed, where to read next";
-
-/// Handles `action` where the summary has a say: Right after stage 6 opens
-/// it; on it, Right stays and Left leaves. Returns whether the action was
-/// dealt with here. Other actions leave the summary (at stage 6) and then
-/// apply, except the help, Esc, scrolling and quitting, which apply on it.
-pub fn intercept(app: &mut App, action: Action) -> bool {
-    if !app.summary {
-        let opens = action == Action::Next
-            && app.stage.next().is_none()
-            && matches!(app.mode, Mode::Stepping | Mode::Wire | Mode::Contrast);
-        if opens {
-            app.summary = true;
-            app.scroll = 0;
-        }
-        return opens;
-    }
-    match action {
-        Action::Next => {
-            app.status = Some("the end of the tour: ← goes back to stage 6, q quits".into());
-            true
-        }
-        Action::Prev => {
-            app.summary = false;
-            app.scroll = 0;
-            true
-        }
-        Action::ToggleHelp | Action::Close | Action::Scroll(_) | Action::Quit => false,
-        _ => {
-            app.summary = false;
-            app.scroll = 0;
-            false
-        }
-    }
-}
 
 /// Shows the summary as a tour that has just stepped through every stage
 /// of the app's flow would (for `render --screen summary`, which reads no
@@ -71,17 +36,9 @@ pub fn show_after_tour(app: &mut App) {
         .map(|stage| Screen::Stage(app.flow, stage))
         .collect();
     app.learner.visit(&stages);
-    app.summary = true;
+    app.place = Place::Summary;
     app.scroll = 0;
     learner::note_screen(app);
-}
-
-/// Whether the footer advertises a key's action on the summary.
-pub fn advertises(action: Action) -> bool {
-    matches!(
-        action,
-        Action::Prev | Action::Jump(_) | Action::Scroll(_) | Action::ToggleHelp | Action::Quit
-    )
 }
 
 /// The summary's lines, wrapped for `width`.
@@ -272,13 +229,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let extent = Extent::new(lines.len(), usize::from(inner.height));
     let scroll = usize::from(extent.clamp(app.scroll));
     let mut block = block(theme).title(Span::styled(" The end of the tour ", theme.pane_title));
-    if extent.end > 0 {
-        let below = extent.end - scroll;
-        let hint = match (scroll, below) {
-            (0, b) => format!(" ↓{b} more PgDn "),
-            (s, 0) => format!(" ↑{s} PgUp "),
-            (s, b) => format!(" ↑{s} ↓{b} PgUp/PgDn "),
-        };
+    if let Some(hint) = extent.hint(app.scroll) {
         block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
     }
     let visible: Vec<Line> = lines

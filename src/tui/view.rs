@@ -1,27 +1,27 @@
 //! The whole screen as a pure function of the [`App`]: the stage bar, the
-//! main area of the mode (client and server panes with the sequence strip,
-//! the contrast, or the attack lab), the lesson panel, the footer, and the
-//! attack picker or the help overlay on top. Below the minimum size, the
-//! too-small screen.
+//! main area (the introduction, the panes of the stepping view or the
+//! contrast with the lesson, the wire view, the attack lab, the lesson full
+//! screen, the summary), the footer, and the editor, the attack picker, a
+//! checkpoint or the help on top. Below the minimum size, the too-small
+//! screen.
 //!
-//! The layout is computed once, by [`Screen::new`], for both drawing and
-//! [`scroll_extent`], so that the scroll keys move by exactly what is drawn.
+//! The layout is computed once, by [`Screen::new`], for drawing and for
+//! [`scroll_target`], so that the scroll keys move by exactly what is
+//! drawn.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Block, Widget};
 
-use crate::flow::Stage;
-
-use super::app::{App, Mode, RunKey};
-use super::client_pane::{client_items, fold_unamended, pending};
+use super::app::{App, Mode};
+use super::focus::Focus;
 use super::pane::Pane;
 use super::rows::Item;
 use super::scroll::Extent;
-use super::server_pane::server_items;
+use super::tour::Place;
 use super::{
-    attack, checkpoint, contrast, editor, footer, help, lesson, sequence, stage_bar, status_line,
-    summary_screen, too_small, wire_view,
+    attack, checkpoint, contrast, editor, footer, help, intro_screen, lesson, sequence, stage_bar,
+    status_line, stepping, summary_screen, too_small, wire_view,
 };
 
 /// Where each part of the screen goes, and what the panes list.
@@ -34,32 +34,52 @@ struct Screen {
     body: Body,
 }
 
-/// The main area of the mode.
+/// The main area.
 enum Body {
-    /// The CLIENT and SERVER panes side by side, the sequence strip, and
-    /// the lesson (the part the scroll keys move).
-    Stepping {
-        panes: [Rect; 2],
-        items: [Vec<Item>; 2],
-        strip: Rect,
-        lesson: Rect,
-    },
-    /// Two columns (the contrast), the part the scroll keys move,
-    /// with the lesson under them when there is room (it follows the same
-    /// offset).
-    Columns {
-        panes: [Rect; 2],
-        columns: [(String, Vec<Item>); 2],
-        lesson: Option<Rect>,
-    },
-    /// The wire view over the whole main area (the part the scroll keys
-    /// move).
+    /// Two panes side by side (CLIENT and SERVER, or the contrast's two
+    /// flows), with the lesson under them where it has room.
+    Panes(Panes),
+    /// The lesson over the whole main area (`f` focused it).
+    Lesson(Rect),
+    /// The wire view over the whole main area.
     Wire(Rect),
-    /// The end summary over the whole main area (the part the scroll keys
-    /// move).
+    /// The introduction, before the first stage.
+    Intro(Rect),
+    /// The end summary, after the last stage.
     Summary(Rect),
     /// An attack of the attack lab, laid out by its own module.
     Attack(attack::Layout),
+}
+
+/// Two panes side by side, what they list, and what is under them.
+pub(super) struct Panes {
+    /// The titles in their top borders.
+    pub titles: [String; 2],
+    /// Where they go.
+    pub areas: [Rect; 2],
+    /// What they list.
+    pub items: [Vec<Item>; 2],
+    /// The sequence strip under them, if the screen has one.
+    pub strip: Option<Rect>,
+    /// The lesson under them, where it has room.
+    pub lesson: Option<Rect>,
+    /// Whether, without a focus, the panes scroll with the lesson (the
+    /// contrast's columns) rather than stand still (CLIENT and SERVER).
+    pub follow: bool,
+}
+
+/// A part of the screen with its own scroll offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scrolled {
+    /// What the keys move without a focus: the lesson, the contrast's
+    /// columns with it, the wire view, the introduction, the summary, an
+    /// attack's sides, an open checkpoint; with `f` on it, the lesson full
+    /// screen.
+    Main,
+    /// A pane (0 left, 1 right), while it has the focus.
+    Pane(usize),
+    /// The help, while it is open.
+    Help,
 }
 
 impl Screen {
@@ -81,15 +101,14 @@ impl Screen {
         ])
         .areas(area);
         let main = body;
-        let body = match app.mode {
-            _ if app.summary => Body::Summary(body),
-            Mode::Stepping => stepping(app, body),
-            Mode::Wire => Body::Wire(body),
-            Mode::Contrast => {
-                let [left, _] = halves(body);
-                with_lesson(app, body, contrast::columns(app, left.width))
-            }
-            Mode::AttackLab => Body::Attack(attack::Layout::new(app, body)),
+        let body = match (app.place, app.mode) {
+            (Place::Intro, _) => Body::Intro(body),
+            (Place::Summary, _) => Body::Summary(body),
+            (Place::Stages, _) if app.focus == Focus::Lesson => Body::Lesson(body),
+            (Place::Stages, Mode::Stepping) => Body::Panes(stepping::layout(app, body)),
+            (Place::Stages, Mode::Contrast) => Body::Panes(contrast::layout(app, body)),
+            (Place::Stages, Mode::Wire) => Body::Wire(body),
+            (Place::Stages, Mode::AttackLab) => Body::Attack(attack::Layout::new(app, body)),
         };
         Some(Self {
             bar,
@@ -112,55 +131,11 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Some(status) => status_line::render(status, &app.theme, screen.footer, buf),
         None => footer::render(app, screen.footer, buf),
     }
-    let theme = &app.theme;
     match screen.body {
-        Body::Stepping {
-            panes,
-            items: [client, server],
-            strip,
-            lesson,
-        } => {
-            let address = app
-                .run(RunKey::honest(app.flow))
-                .and_then(|r| r.address())
-                .unwrap_or("starting…");
-            let titles = [
-                "CLIENT (MCP client, public)".to_owned(),
-                format!("AUTHORIZATION SERVER {address}"),
-            ];
-            for ((title, items), area) in titles.into_iter().zip([client, server]).zip(panes) {
-                Pane {
-                    title,
-                    items: &items,
-                    scroll: 0,
-                    hint: "",
-                    theme,
-                }
-                .render(area, buf);
-            }
-            sequence::render(app, strip, buf);
-            lesson::render(app, lesson, buf);
-        }
-        Body::Columns {
-            panes,
-            columns,
-            lesson,
-        } => {
-            for ((title, items), area) in columns.into_iter().zip(panes) {
-                Pane {
-                    title,
-                    items: &items,
-                    scroll: app.scroll,
-                    hint: "PgUp/PgDn",
-                    theme,
-                }
-                .render(area, buf);
-            }
-            if let Some(lesson) = lesson {
-                lesson::render(app, lesson, buf);
-            }
-        }
+        Body::Panes(panes) => render_panes(app, panes, buf),
+        Body::Lesson(area) => lesson::render(app, area, buf),
         Body::Wire(area) => wire_view::render(app, area, buf),
+        Body::Intro(area) => intro_screen::render(app, area, buf),
         Body::Summary(area) => summary_screen::render(app, area, buf),
         Body::Attack(layout) => layout.render(app, buf),
     }
@@ -178,30 +153,113 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-/// How far the scroll keys can move what they scroll on a screen of `area`:
-/// the lesson, or the columns and the lesson under them.
-pub fn scroll_extent(app: &App, area: Rect) -> Extent {
-    let Some(screen) = Screen::new(app, area) else {
-        return Extent::default();
-    };
-    // The checkpoint overlay is modal: the keys scroll it.
-    if let Some(open) = &app.learner.open {
-        return checkpoint::view::extent(app, open, screen.main);
+/// Draws two panes, each at its own offset, the focused one marked, then
+/// the strip and the lesson under them.
+fn render_panes(app: &App, panes: Panes, buf: &mut Buffer) {
+    let Panes {
+        titles,
+        areas,
+        items,
+        strip,
+        lesson,
+        follow,
+    } = panes;
+    for (i, ((title, items), area)) in titles.into_iter().zip(items).zip(areas).enumerate() {
+        let focused = app.focus.pane() == Some(i);
+        Pane {
+            title,
+            items: &items,
+            scroll: app.pane_scroll[i],
+            // What a pane with more below says it takes to read on.
+            hint: match (focused, follow) {
+                (true, _) => "PgUp/PgDn",
+                (false, true) => "PgUp/PgDn · f",
+                (false, false) => "f focus",
+            },
+            focused,
+            theme: &app.theme,
+        }
+        .render(area, buf);
     }
-    match screen.body {
-        Body::Stepping { lesson, .. } => lesson::extent(app, lesson),
-        Body::Columns {
-            panes,
-            columns,
-            lesson,
-        } => columns
-            .iter()
-            .zip(panes)
-            .map(|((_, items), area)| Pane::extent(items, area, &app.theme))
-            .chain(lesson.map(|area| lesson::extent(app, area)))
-            .fold(Extent::default(), Extent::and),
-        Body::Wire(area) => wire_view::extent(app, area),
-        Body::Summary(area) => summary_screen::extent(app, area),
+    if let Some(strip) = strip {
+        sequence::render(app, strip, buf);
+    }
+    if let Some(lesson) = lesson {
+        lesson::render(app, lesson, buf);
+    }
+}
+
+/// The part the scroll keys move on a screen of `area`, and how far it can
+/// move: an open checkpoint (modal), else the open help, else the focused
+/// pane, else the main part.
+pub fn scroll_target(app: &App, area: Rect) -> (Scrolled, Extent) {
+    let Some(screen) = Screen::new(app, area) else {
+        return (Scrolled::Main, Extent::default());
+    };
+    if let Some(open) = &app.learner.open {
+        return (
+            Scrolled::Main,
+            checkpoint::view::extent(app, open, screen.main),
+        );
+    }
+    if app.help {
+        return (Scrolled::Help, help::extent(app, area));
+    }
+    if let (Body::Panes(panes), Some(i)) = (&screen.body, app.focus.pane()) {
+        return (Scrolled::Pane(i), pane_extent(app, panes, i));
+    }
+    (Scrolled::Main, main_extent(app, &screen))
+}
+
+/// Every scrolled part of a screen of `area` and its extent (to bring the
+/// offsets inside them when the terminal is resized).
+pub fn scroll_extents(app: &App, area: Rect) -> Vec<(Scrolled, Extent)> {
+    let Some(screen) = Screen::new(app, area) else {
+        return Vec::new();
+    };
+    let mut parts = vec![(Scrolled::Help, help::extent(app, area))];
+    if let Body::Panes(panes) = &screen.body {
+        parts.extend((0..2).map(|i| (Scrolled::Pane(i), pane_extent(app, panes, i))));
+    }
+    let main = match &app.learner.open {
+        Some(open) => checkpoint::view::extent(app, open, screen.main),
+        None => main_extent(app, &screen),
+    };
+    parts.push((Scrolled::Main, main));
+    parts
+}
+
+/// Whether the panes move with the main part: the contrast's columns,
+/// without a focus.
+pub fn panes_follow_main(app: &App, area: Rect) -> bool {
+    app.focus == Focus::None
+        && Screen::new(app, area).is_some_and(|s| matches!(&s.body, Body::Panes(p) if p.follow))
+}
+
+/// How far pane `i` scrolls.
+fn pane_extent(app: &App, panes: &Panes, i: usize) -> Extent {
+    Pane::extent(&panes.items[i], panes.areas[i], &app.theme)
+}
+
+/// How far the main part scrolls: the lesson, or the columns and the
+/// lesson under them, or the whole main area's view.
+fn main_extent(app: &App, screen: &Screen) -> Extent {
+    match &screen.body {
+        Body::Panes(panes) => {
+            let lesson = panes.lesson.map(|area| lesson::extent(app, area));
+            if panes.follow {
+                (0..2)
+                    .map(|i| pane_extent(app, panes, i))
+                    .chain(lesson)
+                    .fold(Extent::default(), Extent::and)
+            } else {
+                lesson.unwrap_or_default()
+            }
+        }
+        Body::Lesson(area) => lesson::extent(app, *area),
+        Body::Wire(area) => wire_view::extent(app, *area),
+        Body::Intro(area) => intro_screen::extent(app, *area),
+        Body::Summary(area) => summary_screen::extent(app, *area),
         Body::Attack(layout) => layout.extent(app),
     }
 }
@@ -216,123 +274,4 @@ pub fn attack_one_side(app: &App) -> bool {
 /// The left and right halves of `area`.
 pub(super) fn halves(area: Rect) -> [Rect; 2] {
     Layout::horizontal([Constraint::Fill(1); 2]).areas(area)
-}
-
-/// Two columns, as tall as they want, with the lesson under them when there
-/// is room for it.
-fn with_lesson(app: &App, body: Rect, columns: [(String, Vec<Item>); 2]) -> Body {
-    let want = halves(body)
-        .iter()
-        .zip(&columns)
-        .map(|(half, (_, items))| Pane::wanted_height(items, half.width, &app.theme))
-        .max()
-        .unwrap_or(3);
-    let (top, lesson) = split_with_lesson(body, want, 6);
-    Body::Columns {
-        panes: halves(top),
-        columns,
-        lesson,
-    }
-}
-
-/// Splits `body` into the main part (as tall as it wants, leaving the
-/// lesson at least `min_lesson` lines) and the lesson panel, which is left
-/// out on short screens or when it would get fewer than 4 lines.
-fn split_with_lesson(body: Rect, want: u16, min_lesson: u16) -> (Rect, Option<Rect>) {
-    if body.height < 30 {
-        return (body, None);
-    }
-    let top = want
-        .min(body.height.saturating_sub(min_lesson))
-        .max(body.height.min(8));
-    let rest = body.height.saturating_sub(top);
-    if rest < 4 {
-        return (body, None);
-    }
-    let [top, rest] = Layout::vertical([Constraint::Length(top), Constraint::Fill(1)]).areas(body);
-    (top, Some(rest))
-}
-
-/// The CLIENT and SERVER panes' items for the app's stage.
-fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
-    let key = RunKey::honest(app.flow);
-    let run = app.run(key);
-    match run.and_then(|r| r.stage(app.stage).map(|rec| (r, rec))) {
-        Some((run, _)) if !run.stage(app.stage).is_some_and(|r| r.reached) => {
-            let items = not_reached_items(run, app.stage);
-            (items.clone(), items)
-        }
-        Some((run, record)) => {
-            let left = (app.stage == Stage::CodeIssued)
-                .then(|| app.code_seconds_left(key))
-                .flatten();
-            (
-                client_items(&run.trace, record),
-                server_items(run, app.flow, app.stage, left),
-            )
-        }
-        None => (pending(run), pending(run)),
-    }
-}
-
-/// Where to split the width between the panes, and the height they want:
-/// halves, unless the panes do not fit; then where the taller pane gets
-/// more room (within 40–60 %).
-fn split_panes(app: &App, body: Rect, strip: u16, client: &[Item], server: &[Item]) -> (u16, u16) {
-    let room = body.height.saturating_sub(strip + 4);
-    [50u16, 45, 55, 40, 60]
-        .into_iter()
-        .map(|percent| {
-            let left = body.width * percent / 100;
-            let want = Pane::wanted_height(client, left, &app.theme).max(Pane::wanted_height(
-                server,
-                body.width - left,
-                &app.theme,
-            ));
-            (left, want)
-        })
-        .enumerate()
-        .min_by_key(|&(i, (_, want))| if i == 0 && want <= room { 0 } else { want })
-        .map_or((body.width / 2, 3), |(_, split)| split)
-}
-
-/// A stage the flow did not reach, said in words on both sides.
-pub fn not_reached_items(run: &super::app::Run, stage: Stage) -> Vec<Item> {
-    let why = super::bench::not_reached(run, stage).unwrap_or_default();
-    vec![
-        Item::note(format!("✗ {why}"), super::rows::Tone::Bad),
-        Item::note("R replays the flow untouched", super::rows::Tone::Dim),
-    ]
-}
-
-/// The stepping screen: the panes as tall as they want (within what leaves
-/// the lesson room), the strip, and the lesson.
-fn stepping(app: &App, body: Rect) -> Body {
-    let (mut client, mut server) = pane_items(app);
-    let strip = sequence::height(body.height);
-    let min_lesson = if body.height >= 24 { 8 } else { 4 };
-    let mut split = split_panes(app, body, strip, &client, &server);
-    // An amended request that does not fit folds the parameters sent as
-    // planned, so that what was amended and the answer stay in view.
-    if split.1 > body.height.saturating_sub(strip + min_lesson) {
-        client = fold_unamended(client);
-        server = fold_unamended(server);
-        split = split_panes(app, body, strip, &client, &server);
-    }
-    let (half, want) = split;
-    let panes_height = want
-        .min(body.height.saturating_sub(strip + min_lesson))
-        .max(3);
-    let [panes, strip, lesson] = Layout::vertical([
-        Constraint::Length(panes_height),
-        Constraint::Length(strip),
-        Constraint::Fill(1),
-    ])
-    .areas(body);
-    Body::Stepping {
-        panes: Layout::horizontal([Constraint::Length(half), Constraint::Fill(1)]).areas(panes),
-        items: [client, server],
-        strip,
-        lesson,
-    }
 }

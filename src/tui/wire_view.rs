@@ -5,8 +5,9 @@
 //! `host` and `content-length` included) and the body the client sent; the
 //! response is the status line, the headers and the body the client
 //! received. What the learner amended is listed under the request
-//! (planned → sent). Long lines wrap character by character, so nothing is
-//! cut; the view scrolls.
+//! (planned → sent). Long lines wrap between parameters where they can,
+//! else character by character, so nothing is cut and a value stays whole
+//! wherever a line holds it; the view scrolls.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -20,7 +21,7 @@ use crate::wire::HttpResponse;
 use super::app::{App, RunKey};
 use super::bench::not_reached;
 use super::client_pane::reason;
-use super::rows::{hard_wrap, word_wrap};
+use super::rows::{hard_wrap, word_wrap, wrap_after};
 use super::scroll::Extent;
 use super::theme::Theme;
 
@@ -69,6 +70,11 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     out.lines
 }
 
+/// Where a raw line may wrap: after a space, between the parameters of a
+/// query or a form (`?`, `&`), the fields of a JSON body (`,`), the
+/// attributes of a cookie (`;`) and the tags of a page (`>`).
+const RAW_BREAKS: &[char] = &[' ', '?', '&', ',', ';', '>'];
+
 /// Lines wrapped to a width as they are added.
 struct Lines {
     lines: Vec<Line<'static>>,
@@ -87,10 +93,11 @@ impl Lines {
             .extend(lines.into_iter().map(|l| Line::styled(l, style)));
     }
 
-    /// A raw line of the message: wrapped character by character, nothing
-    /// added or dropped, so it reads (and copies) as it was sent.
+    /// A raw line of the message: wrapped after a separator where one
+    /// fits, else character by character, nothing added or dropped, so it
+    /// reads (and copies) as it was sent.
     fn raw(&mut self, text: &str, style: Style) {
-        let lines = hard_wrap(text, self.width);
+        let lines = wrap_after(text, self.width, RAW_BREAKS);
         self.lines
             .extend(lines.into_iter().map(|l| Line::styled(l, style)));
     }
@@ -116,7 +123,7 @@ impl Lines {
     /// A header line, with a dim note after it when there is room.
     fn header(&mut self, name: &str, value: &str, note: Option<&str>, theme: &Theme) {
         let text = format!("{name}: {value}");
-        let pieces = hard_wrap(&text, self.width);
+        let pieces = wrap_after(&text, self.width, RAW_BREAKS);
         let last = pieces.len() - 1;
         for (i, piece) in pieces.into_iter().enumerate() {
             let mut spans = match piece.split_once(": ") {
@@ -281,13 +288,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let lines = lines(app, inner.width);
     let extent = Extent::new(lines.len(), usize::from(inner.height));
     let scroll = usize::from(extent.clamp(app.scroll));
-    if extent.end > 0 {
-        let below = extent.end - scroll;
-        let hint = match (scroll, below) {
-            (0, b) => format!(" ↓{b} more PgDn "),
-            (s, 0) => format!(" ↑{s} PgUp "),
-            (s, b) => format!(" ↑{s} ↓{b} PgUp/PgDn "),
-        };
+    if let Some(hint) = extent.hint(app.scroll) {
         block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
     }
     let visible: Vec<Line> = lines

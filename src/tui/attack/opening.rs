@@ -13,7 +13,7 @@ use crate::tui::rows::{Item, Mark, Tone};
 fn policy_words(policy: &str, attack: Attack) -> &'static str {
     match (policy, attack) {
         ("required", _) => "PKCE required (OAuth 2.1)",
-        ("optional", _) => "PKCE optional (Step 04)",
+        ("optional", _) => "PKCE optional",
         ("lax", Attack::Downgrade) => "PKCE optional, no downgrade check",
         ("lax", _) => "PKCE optional, accepts plain",
         _ => "(unknown policy)",

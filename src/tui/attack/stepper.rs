@@ -14,7 +14,7 @@ use ratatui::widgets::Widget as _;
 
 use crate::tui::app::App;
 use crate::tui::pane::Pane;
-use crate::tui::rows::{Item, str_width};
+use crate::tui::rows::Item;
 use crate::tui::scroll::Extent;
 use crate::tui::theme::Theme;
 use crate::tui::{lesson as lesson_panel, view};
@@ -63,7 +63,7 @@ impl Layout {
         let unsplit = halves
             .iter()
             .zip(&both)
-            .all(|(half, items)| !splits_a_value(items, half.width));
+            .all(|(half, items)| !Pane::splits_a_value(items, half.width));
         let (panes_height, panes) = if want <= room && unsplit {
             let [left, right] = both;
             (want, vec![left, right])
@@ -128,6 +128,7 @@ impl Layout {
                 items,
                 scroll: app.scroll,
                 hint: "PgUp/PgDn",
+                focused: false,
                 theme,
             }
             .render(*area, buf);
@@ -146,20 +147,6 @@ impl Layout {
             .chain(self.lesson.map(|area| lesson_panel::extent(app, area)))
             .fold(Extent::default(), Extent::and)
     }
-}
-
-/// Whether a pane `width` cells wide would split a value that a line of its
-/// own can hold whole (a 43-character code in a narrow column): then one
-/// side at a time reads better than two.
-fn splits_a_value(items: &[Item], width: u16) -> bool {
-    // The pane's border and padding, and the indent of a value on a line
-    // of its own (`rows::layout`).
-    let inner = usize::from(width.saturating_sub(3));
-    items.iter().any(|item| match item {
-        Item::Row(row) => row.value.split(' ').any(|w| str_width(w) + 4 > inner),
-        Item::Note(text, _) => text.split(' ').any(|w| str_width(w) > inner),
-        Item::Heading(_) | Item::Was(_) => false,
-    })
 }
 
 /// The top line's part after the app's name: the attack, `step k/n` and

@@ -1,0 +1,138 @@
+//! The introduction, the screen before the first stage (Left from it): the
+//! `intro` lesson filled from the run (the issuer the client discovered,
+//! the client_id it registered), the tour ahead, one line per stage with
+//! its number and title, then the summary, and the keys to start with.
+//! The instructors' notes follow under `--notes`.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Padding, Paragraph, Widget};
+
+use crate::flow::Stage;
+
+use super::app::{App, RunKey};
+use super::markdown;
+use super::rows::wrap_styled;
+use super::scroll::Extent;
+use super::theme::Theme;
+use super::tour::first_stage;
+
+/// The title under the top bar: "Introduction · " and the lesson's title.
+pub fn title(app: &App) -> String {
+    match app.lessons.by_id("intro") {
+        Some(lesson) => format!("Introduction · {}", lesson.title),
+        None => "Introduction".to_owned(),
+    }
+}
+
+/// The introduction's text, before wrapping.
+fn text(app: &App) -> Text<'static> {
+    let theme = &app.theme;
+    let styles = theme.markdown_styles();
+    let mut text = Text::default();
+    if let Some(lesson) = app.lessons.by_id("intro") {
+        // Filled from the run once it has started (the issuer and the
+        // registered client exist from then on).
+        let filled = app
+            .run(RunKey::honest(app.flow))
+            .filter(|run| !run.trace.issuer.is_empty())
+            .map(|run| {
+                lesson
+                    .fill(&run.trace, None)
+                    .or_else(|_| lesson.fill_for_screen(&run.trace, None))
+            });
+        match filled {
+            Some(Ok(markdown)) => text.extend(markdown::lesson_text(&markdown, &styles)),
+            Some(Err(error)) => {
+                text.push_line(Line::styled(format!("lesson error: {error}"), theme.bad))
+            }
+            None => text.push_line(Line::styled("waiting for the real exchange…", theme.dim)),
+        }
+        text.push_line(Line::default());
+    }
+    text.extend(tour_lines(app, theme));
+    if app.notes
+        && let Some(notes) = app.lessons.by_id("intro").and_then(|l| l.notes.as_deref())
+    {
+        text.push_line(Line::default());
+        text.push_line(Line::styled("Instructor notes", theme.heading));
+        text.extend(markdown::lesson_text(notes, &styles));
+    }
+    text
+}
+
+/// The tour ahead: each stage's number and title in the app's flow, the
+/// summary, and the keys to start with.
+fn tour_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled("The tour", theme.heading)];
+    for stage in Stage::ALL {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>2} · ", stage.number()), theme.key),
+            Span::styled(stage.title(app.flow).to_owned(), theme.value),
+        ]));
+    }
+    lines.push(Line::from(vec![
+        Span::styled("  then ", theme.key),
+        Span::styled(
+            "the summary: what you saw, what you missed, where to read next",
+            theme.value,
+        ),
+    ]));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        format!(
+            "→ starts stage {} · c shows both flows side by side · a the attacks · \
+             w the raw HTTP · ? the keys and a glossary",
+            first_stage().number()
+        ),
+        theme.dim,
+    ));
+    lines
+}
+
+fn block(theme: &Theme) -> Block<'static> {
+    Block::bordered()
+        .border_style(theme.border)
+        .padding(Padding::horizontal(1))
+}
+
+/// The introduction's lines laid out for the panel in `area`, and its
+/// inside.
+fn laid_out(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
+    let inner = block(&app.theme).inner(area);
+    let width = usize::from(inner.width).max(1);
+    let lines = text(app)
+        .lines
+        .iter()
+        .flat_map(|line| wrap_styled(line, width))
+        .collect();
+    (lines, inner)
+}
+
+/// How far the introduction scrolls in `area`.
+pub fn extent(app: &App, area: Rect) -> Extent {
+    let (lines, inner) = laid_out(app, area);
+    Extent::new(lines.len(), usize::from(inner.height))
+}
+
+/// Draws the introduction in `area` (the main area).
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (lines, inner) = laid_out(app, area);
+    let extent = Extent::new(lines.len(), usize::from(inner.height));
+    let scroll = usize::from(extent.clamp(app.scroll));
+    let mut block = block(theme).title(Span::styled(" Before the stages ", theme.pane_title));
+    if let Some(hint) = extent.hint(app.scroll) {
+        block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
+    }
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .collect();
+    Paragraph::new(visible)
+        .style(theme.base)
+        .block(block)
+        .render(area, buf);
+}

@@ -72,13 +72,10 @@ fn tour_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
             Span::styled(stage.title(app.flow).to_owned(), theme.value),
         ]));
     }
-    lines.push(Line::from(vec![
-        Span::styled("  then ", theme.key),
-        Span::styled(
-            "the summary: what you saw, what you missed, where to read next",
-            theme.value,
-        ),
-    ]));
+    lines.push(Line::styled(
+        "     then the summary: what you saw, what you missed, where to read next",
+        theme.value,
+    ));
     lines.push(Line::default());
     lines.push(Line::styled(
         format!(

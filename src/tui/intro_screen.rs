@@ -13,7 +13,7 @@ use crate::flow::Stage;
 
 use super::app::{App, RunKey};
 use super::markdown;
-use super::rows::wrap_styled;
+use super::rows::{word_wrap, wrap_styled};
 use super::scroll::Extent;
 use super::theme::Theme;
 use super::tour::first_stage;
@@ -26,8 +26,9 @@ pub fn title(app: &App) -> String {
     }
 }
 
-/// The introduction's text, before wrapping.
-fn text(app: &App) -> Text<'static> {
+/// The introduction's text, the tour ahead wrapped for `width` (the rest
+/// is wrapped by the caller).
+fn text(app: &App, width: usize) -> Text<'static> {
     let theme = &app.theme;
     let styles = theme.markdown_styles();
     let mut text = Text::default();
@@ -51,7 +52,7 @@ fn text(app: &App) -> Text<'static> {
         }
         text.push_line(Line::default());
     }
-    text.extend(tour_lines(app, theme));
+    text.extend(tour_lines(app, theme, width));
     if app.notes
         && let Some(notes) = app.lessons.by_id("intro").and_then(|l| l.notes.as_deref())
     {
@@ -62,23 +63,26 @@ fn text(app: &App) -> Text<'static> {
     text
 }
 
-/// The tour ahead: each stage's number and title in the app's flow, the
-/// summary, and the keys to start with.
-fn tour_lines(app: &App, theme: &Theme) -> Vec<Line<'static>> {
+/// The tour ahead, for `width`: each stage's number and title in the app's
+/// flow (a long title wrapped under itself), the summary, and the keys to
+/// start with.
+fn tour_lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    const INDENT: usize = 5;
     let mut lines = vec![Line::styled("The tour", theme.heading)];
     for stage in Stage::ALL {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>2} · ", stage.number()), theme.key),
-            Span::styled(stage.title(app.flow).to_owned(), theme.value),
-        ]));
+        let title = word_wrap(stage.title(app.flow), width.saturating_sub(INDENT));
+        for (i, piece) in title.into_iter().enumerate() {
+            let lead = match i {
+                0 => Span::styled(format!("{:>2} · ", stage.number()), theme.key),
+                _ => Span::raw(" ".repeat(INDENT)),
+            };
+            lines.push(Line::from(vec![lead, Span::styled(piece, theme.value)]));
+        }
     }
-    lines.push(Line::from(vec![
-        Span::styled("  then ", theme.key),
-        Span::styled(
-            "the summary: what you saw, what you missed, where to read next",
-            theme.value,
-        ),
-    ]));
+    lines.push(Line::styled(
+        "     then the summary: what you saw, what you missed, where to read next",
+        theme.value,
+    ));
     lines.push(Line::default());
     lines.push(Line::styled(
         format!(
@@ -102,7 +106,7 @@ fn block(theme: &Theme) -> Block<'static> {
 fn laid_out(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let inner = block(&app.theme).inner(area);
     let width = usize::from(inner.width).max(1);
-    let lines = text(app)
+    let lines = text(app, width)
         .lines
         .iter()
         .flat_map(|line| wrap_styled(line, width))

@@ -102,5 +102,15 @@ mod tests {
         );
         app.update(Action::Next);
         assert_eq!(frame(&app).next.as_deref(), Some(summary_screen::TITLE));
+        // Left from stage 1: the introduction, its notes, then stage 1.
+        app.update(Action::Jump(Stage::Verifier));
+        app.update(Action::Prev);
+        let intro = frame(&app);
+        assert_eq!(intro.title, "Introduction · What PKCE protects");
+        assert!(intro.notes.as_deref().unwrap().contains("Step 04"));
+        assert_eq!(
+            intro.next.as_deref(),
+            Some("1 · The client generates a random code_verifier")
+        );
     }
 }

@@ -25,7 +25,7 @@ pub fn title_lines(app: &App, width: u16) -> Vec<String> {
             format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
         }
         Mode::Contrast => format!(
-            "{} · the same stage of both flows, both run for real · + only this side has it · − missing here",
+            "{} · both flows, both run for real · + only this side has it · − missing here",
             app.stage.number()
         ),
         Mode::AttackLab => attack::title(app),

@@ -17,7 +17,7 @@ use super::app::{App, Run, RunKey};
 use super::bench;
 use super::client_pane::{client_items, fold_unamended, pending};
 use super::pane::Pane;
-use super::rows::{Item, Tone};
+use super::rows::{Item, Tone, str_width};
 use super::sequence;
 use super::server_pane::server_items;
 use super::view::Panes;
@@ -56,7 +56,7 @@ pub fn layout(app: &App, body: Rect) -> Panes {
     Panes {
         titles: [
             "CLIENT (MCP client, public)".to_owned(),
-            format!("AUTHORIZATION SERVER {address}"),
+            server_title(address, body.width.saturating_sub(left)),
         ],
         areas: Layout::horizontal([Constraint::Length(left), Constraint::Fill(1)]).areas(panes),
         items: [client, server],
@@ -64,6 +64,21 @@ pub fn layout(app: &App, body: Rect) -> Panes {
         lesson: (lesson.height >= 3).then_some(lesson),
         follow: false,
     }
+}
+
+/// The SERVER pane's title for a pane `width` cells wide: shorter rather
+/// than cut, so that the port always shows whole.
+fn server_title(address: &str, width: u16) -> String {
+    // The title sits between the corners, a space either side of it.
+    let room = usize::from(width).saturating_sub(4);
+    [
+        format!("AUTHORIZATION SERVER {address}"),
+        format!("SERVER {address}"),
+        address.to_owned(),
+    ]
+    .into_iter()
+    .find(|title| str_width(title) <= room)
+    .unwrap_or_else(|| "SERVER".to_owned())
 }
 
 /// The CLIENT and SERVER panes' items for the app's stage.

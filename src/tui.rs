@@ -40,6 +40,7 @@ mod stage_bar;
 mod status_line;
 mod stepping;
 mod summary_screen;
+mod text_panel;
 mod theme;
 mod too_small;
 mod tour;

@@ -7,7 +7,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
 use crate::flow::Stage;
 
@@ -15,6 +14,7 @@ use super::app::{App, RunKey};
 use super::markdown;
 use super::rows::{word_wrap, wrap_styled};
 use super::scroll::Extent;
+use super::text_panel;
 use super::theme::Theme;
 use super::tour::first_stage;
 
@@ -95,16 +95,10 @@ fn tour_lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn block(theme: &Theme) -> Block<'static> {
-    Block::bordered()
-        .border_style(theme.border)
-        .padding(Padding::horizontal(1))
-}
-
 /// The introduction's lines laid out for the panel in `area`, and its
 /// inside.
 fn laid_out(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
-    let inner = block(&app.theme).inner(area);
+    let inner = text_panel::inner(&app.theme, area);
     let width = usize::from(inner.width).max(1);
     let lines = text(app, width)
         .lines
@@ -117,26 +111,11 @@ fn laid_out(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
 /// How far the introduction scrolls in `area`.
 pub fn extent(app: &App, area: Rect) -> Extent {
     let (lines, inner) = laid_out(app, area);
-    Extent::new(lines.len(), usize::from(inner.height))
+    text_panel::extent(&lines, inner)
 }
 
 /// Draws the introduction in `area` (the main area).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let (lines, inner) = laid_out(app, area);
-    let extent = Extent::new(lines.len(), usize::from(inner.height));
-    let scroll = usize::from(extent.clamp(app.scroll));
-    let mut block = block(theme).title(Span::styled(" Before the stages ", theme.pane_title));
-    if let Some(hint) = extent.hint(app.scroll) {
-        block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
-    }
-    let visible: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .collect();
-    Paragraph::new(visible)
-        .style(theme.base)
-        .block(block)
-        .render(area, buf);
+    let (lines, _) = laid_out(app, area);
+    text_panel::render(app, area, buf, "Before the stages", lines);
 }

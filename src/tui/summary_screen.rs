@@ -10,7 +10,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
 use crate::flow::Stage;
 use crate::lessons::Screen;
@@ -21,6 +20,7 @@ use super::learner;
 use super::markdown::{self, MarkdownStyles};
 use super::rows::wrap_styled;
 use super::scroll::Extent;
+use super::text_panel;
 use super::theme::Theme;
 use super::tour::Place;
 
@@ -204,41 +204,20 @@ impl Lines<'_> {
     }
 }
 
-fn block(theme: &Theme) -> Block<'static> {
-    Block::bordered()
-        .border_style(theme.border)
-        .padding(Padding::horizontal(1))
-}
-
 /// The summary's lines laid out for the panel in `area`, and its inside.
 fn laid_out(app: &App, area: Rect) -> (Vec<Line<'static>>, Rect) {
-    let inner = block(&app.theme).inner(area);
+    let inner = text_panel::inner(&app.theme, area);
     (lines(app, usize::from(inner.width).max(3)), inner)
 }
 
 /// How far the summary scrolls in `area`.
 pub fn extent(app: &App, area: Rect) -> Extent {
     let (lines, inner) = laid_out(app, area);
-    Extent::new(lines.len(), usize::from(inner.height))
+    text_panel::extent(&lines, inner)
 }
 
 /// Draws the summary in `area` (the main area).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let (lines, inner) = laid_out(app, area);
-    let extent = Extent::new(lines.len(), usize::from(inner.height));
-    let scroll = usize::from(extent.clamp(app.scroll));
-    let mut block = block(theme).title(Span::styled(" The end of the tour ", theme.pane_title));
-    if let Some(hint) = extent.hint(app.scroll) {
-        block = block.title_bottom(Line::styled(hint, theme.dim).right_aligned());
-    }
-    let visible: Vec<Line> = lines
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .collect();
-    Paragraph::new(visible)
-        .style(theme.base)
-        .block(block)
-        .render(area, buf);
+    let (lines, _) = laid_out(app, area);
+    text_panel::render(app, area, buf, "The end of the tour", lines);
 }

@@ -161,58 +161,71 @@ impl Client {
         metadata_url: &str,
         resource: &str,
     ) -> Result<Checked<ResourceMetadata>, ClientError> {
-        let exchange = self
-            .send(
-                "protected resource metadata (RFC 9728)",
-                self.http
-                    .get(metadata_url)
-                    .header(ACCEPT, "application/json"),
-            )
-            .await?;
-        let mut checks = Checks(Vec::new());
-        let response = &exchange.response;
-        let outcome = (|| {
-            checks.rule(
-                response.status == 200,
-                format!("the metadata answers 200 (got {})", response.status),
-            )?;
-            let document: Option<ResourceMetadata> = response
-                .body
-                .as_deref()
-                .and_then(|b| serde_json::from_str(b).ok());
-            let document = checks.require(
-                document,
-                "the document is JSON with a resource (RFC 9728 section 2)",
-            )?;
-            checks.rule(
-                document.resource == resource,
-                format!(
-                    "resource {} equals the URL the client calls, {resource} (RFC 9728 section 3.3)",
-                    document.resource
-                ),
-            )?;
-            checks.rule(
-                !document.authorization_servers.is_empty(),
-                "authorization_servers names at least one authorization server (RFC 9728 section 2)",
-            )?;
-            Ok(document)
-        })();
-        Ok(Checked {
-            exchange,
-            checks: checks.0,
-            outcome,
-        })
+        self.checked_document(
+            "protected resource metadata (RFC 9728)",
+            metadata_url,
+            "the document is JSON with a resource (RFC 9728 section 2)",
+            |checks, document: ResourceMetadata| {
+                checks.rule(
+                    document.resource == resource,
+                    format!(
+                        "resource {} equals the URL the client calls, {resource} (RFC 9728 section 3.3)",
+                        document.resource
+                    ),
+                )?;
+                checks.rule(
+                    !document.authorization_servers.is_empty(),
+                    "authorization_servers names at least one authorization server (RFC 9728 section 2)",
+                )?;
+                Ok(document)
+            },
+        )
+        .await
     }
 
     /// Fetches an authorization server's metadata and checks `issuer`
-    /// (RFC 8414 §3.3, SPEC.md C-2) and S256 (SPEC.md C-3).
+    /// (RFC 8414 §3.3) and S256 (MCP authorization).
     pub async fn server_metadata(&self, issuer: &str) -> Result<Checked<Metadata>, ClientError> {
+        self.checked_document(
+            "authorization server metadata (RFC 8414)",
+            &server_metadata_url(issuer),
+            "the document is JSON with issuer, authorization_endpoint and token_endpoint (RFC 8414 section 2)",
+            |checks, metadata: Metadata| {
+                checks.rule(
+                    metadata.issuer == issuer,
+                    format!(
+                        "issuer {} equals the issuer the URL was built from, {issuer}: otherwise the document is discarded (RFC 8414 section 3.3)",
+                        metadata.issuer
+                    ),
+                )?;
+                checks.rule(
+                    metadata
+                        .code_challenge_methods_supported
+                        .iter()
+                        .any(|m| m == "S256"),
+                    "code_challenge_methods_supported lists S256: an MCP client refuses to go on without it (MCP authorization)",
+                )?;
+                Ok(metadata)
+            },
+        )
+        .await
+    }
+
+    /// GETs a JSON metadata document and records the checks the client
+    /// makes of it: that it answers 200, that it parses (`shape` says
+    /// what it must hold), then the caller's own rules. A failed check is
+    /// the outcome, not an error: the exchange is recorded either way.
+    async fn checked_document<T: serde::de::DeserializeOwned>(
+        &self,
+        purpose: &str,
+        url: &str,
+        shape: &str,
+        rules: impl FnOnce(&mut Checks, T) -> Result<T, String>,
+    ) -> Result<Checked<T>, ClientError> {
         let exchange = self
             .send(
-                "authorization server metadata (RFC 8414)",
-                self.http
-                    .get(server_metadata_url(issuer))
-                    .header(ACCEPT, "application/json"),
+                purpose,
+                self.http.get(url).header(ACCEPT, "application/json"),
             )
             .await?;
         let mut checks = Checks(Vec::new());
@@ -222,29 +235,12 @@ impl Client {
                 response.status == 200,
                 format!("the metadata answers 200 (got {})", response.status),
             )?;
-            let metadata: Option<Metadata> = response
+            let document: Option<T> = response
                 .body
                 .as_deref()
                 .and_then(|b| serde_json::from_str(b).ok());
-            let metadata = checks.require(
-                metadata,
-                "the document is JSON with issuer, authorization_endpoint and token_endpoint (RFC 8414 section 2)",
-            )?;
-            checks.rule(
-                metadata.issuer == issuer,
-                format!(
-                    "issuer {} equals the issuer the URL was built from, {issuer}: otherwise the document is discarded (RFC 8414 section 3.3)",
-                    metadata.issuer
-                ),
-            )?;
-            checks.rule(
-                metadata
-                    .code_challenge_methods_supported
-                    .iter()
-                    .any(|m| m == "S256"),
-                "code_challenge_methods_supported lists S256: an MCP client refuses to go on without it (MCP authorization)",
-            )?;
-            Ok(metadata)
+            let document = checks.require(document, shape)?;
+            rules(&mut checks, document)
         })();
         Ok(Checked {
             exchange,

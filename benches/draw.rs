@@ -25,6 +25,8 @@ fn loaded(contrast: bool) -> App {
         lessons: Arc::new(LessonSet::builtin()),
         autoplay: None,
         code_lifetime: None,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     });
     if contrast {
         app.update(Action::ToggleContrast);

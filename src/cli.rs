@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::flow::{Attack, Edit, Flow, Registration, Stage};
 use crate::server::PkcePolicy;
-use crate::tui::{RenderFormat, RenderScreen, ThemeName};
+use crate::tui::{Opening, RenderFormat, RenderScreen, ThemeName};
 
 /// See how PKCE works: a real OAuth client and a real authorization server,
 /// side by side in your terminal.
@@ -78,11 +78,16 @@ pub enum LessonsCommand {
 }
 
 /// Parses a stage number, 1 to 6.
-fn parse_stage(text: &str) -> Result<Stage, String> {
-    text.parse::<u8>()
-        .ok()
-        .and_then(Stage::from_number)
-        .ok_or_else(|| format!("the stage is a number from 1 to 6, not {text:?}"))
+/// Parses `--stage` of the tour and `render`: 0 (discovery and
+/// registration) to 6.
+fn parse_opening(text: &str) -> Result<Opening, String> {
+    match text.parse::<u8>() {
+        Ok(0) => Ok(Opening::Discovery),
+        Ok(n) => Stage::from_number(n)
+            .map(Opening::Stage)
+            .ok_or_else(|| format!("the stage is a number from 0 to 6, not {text:?}")),
+        Err(_) => Err(format!("the stage is a number from 0 to 6, not {text:?}")),
+    }
 }
 
 /// Parses `STAGE:REST` where STAGE is a stage whose request can be amended
@@ -161,10 +166,11 @@ pub struct TourArgs {
     /// The flow to show first.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,
-    /// The stage to open at (1-6); without it the tour resumes where you
+    /// The stage to open at: 0 (how the MCP client finds the server and
+    /// gets a client_id) to 6; without it the tour resumes where you
     /// stopped last time, or opens at stage 1.
-    #[arg(long, value_parser = parse_stage)]
-    pub stage: Option<Stage>,
+    #[arg(long, value_parser = parse_opening)]
+    pub stage: Option<Opening>,
     /// Derive every random value from this seed (reproducible demos).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -209,6 +215,17 @@ pub struct TourArgs {
     /// there to see the instructor notes (off the audience's screen).
     #[arg(long)]
     pub publish_notes: bool,
+    /// How the MCP client gets its client_id: the URL of a metadata document
+    /// it serves on loopback (cimd, what the current MCP revision prefers
+    /// when the server offers it) or dynamic registration (dcr).
+    #[arg(long, value_enum, default_value = "cimd")]
+    pub registration: Registration,
+    /// Use your own browser at stages 3 and 4: the tour shows the
+    /// authorization URL and tries to open it ($BROWSER, xdg-open, open);
+    /// you approve there, and the browser comes back to the client's
+    /// loopback listener. Esc lets the simulated browser do it instead.
+    #[arg(long)]
+    pub browser: bool,
 }
 
 /// Options of `serve`.
@@ -319,9 +336,9 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 /// Options of `render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The stage to draw (1-6); not needed with --screen or --attack.
-    #[arg(long, value_parser = parse_stage, required_unless_present_any = ["screen", "attack"])]
-    pub stage: Option<Stage>,
+    /// The stage to draw (0-6); not needed with --screen or --attack.
+    #[arg(long, value_parser = parse_opening, required_unless_present_any = ["screen", "attack"])]
+    pub stage: Option<Opening>,
     /// Draw a screen other than a stage: the introduction (before stage 1),
     /// the end summary (of a tour that stepped through every stage and
     /// answered no checkpoint) or the help.
@@ -330,9 +347,10 @@ pub struct RenderArgs {
     /// Draw a step of this attack of the attack lab, both sides of it.
     #[arg(long, value_enum, conflicts_with_all = ["contrast", "wire"])]
     pub attack: Option<Attack>,
-    /// The attack's step to draw, from 1.
-    #[arg(long, value_name = "K", requires = "attack", default_value_t = 1)]
-    pub step: usize,
+    /// The step to draw, from 1 (the default): of the attack, or of stage
+    /// 0's requests.
+    #[arg(long, value_name = "K")]
+    pub step: Option<usize>,
     /// The flow to draw.
     #[arg(long, value_enum, default_value = "pkce")]
     pub flow: Flow,
@@ -362,6 +380,9 @@ pub struct RenderArgs {
     /// Draw the wire view: the raw HTTP of the stage.
     #[arg(long)]
     pub wire: bool,
+    /// How the MCP client gets its client_id (see `tour --help`).
+    #[arg(long, value_enum, default_value = "cimd")]
+    pub registration: Registration,
     /// Amendments of the requests.
     #[command(flatten)]
     pub amend: AmendArgs,
@@ -382,8 +403,10 @@ mod tests {
         assert_eq!(parse_size("80x24"), Ok((80, 24)));
         assert!(parse_size("80").is_err());
         assert!(parse_size("0x24").is_err());
-        assert_eq!(parse_stage("6"), Ok(Stage::Verification));
-        assert!(parse_stage("7").is_err());
+        assert_eq!(parse_opening("6"), Ok(Opening::Stage(Stage::Verification)));
+        assert_eq!(parse_opening("0"), Ok(Opening::Discovery));
+        assert!(parse_opening("7").is_err());
+        assert!(parse_opening("-1").is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::cli::{
     Cli, Command, Format, LessonsCommand, ProgressArgs, RenderArgs, ServeArgs, TourArgs,
     TranscriptArgs,
 };
-use crate::flow::{Flow, Scenario, Stage, run as run_flow};
+use crate::flow::{BrowserMode, Flow, Scenario, Stage, run as run_flow};
 use crate::lessons::{LessonSet, Screen, check_dir};
 use crate::linear::{self, LinearOptions};
 use crate::pkce::{CodeVerifier, derive_s256};
@@ -145,6 +145,12 @@ fn tour(args: TourArgs) -> Result<(), Outcome> {
         autoplay: args.autoplay.map(std::time::Duration::from_secs),
         code_lifetime: Some(std::time::Duration::from_secs(args.code_lifetime)),
         publish_notes: args.publish_notes,
+        registration: args.registration,
+        browser: if args.browser {
+            BrowserMode::Real
+        } else {
+            BrowserMode::Simulated
+        },
     };
     runtime()?.block_on(tui::run(options))?;
     Ok(())
@@ -170,7 +176,8 @@ fn linear_tour(args: TourArgs) -> Result<(), Outcome> {
     }
     let options = LinearOptions {
         flow: args.flow,
-        stage: args.stage,
+        // The linear tour prints stage 0 in its header, before stage 1.
+        stage: args.stage.map(tui::Opening::stage),
         seed: args.seed,
         port: args.port,
         edits: args.amend.edits(),
@@ -492,14 +499,24 @@ fn lessons_check(dir: &Path) -> ExitCode {
 }
 
 fn render(args: RenderArgs) -> Result<(), Outcome> {
+    if args.step.is_some() && args.attack.is_none() && args.stage != Some(tui::Opening::Discovery) {
+        return Err(Refused(
+            "--step K picks a step of an attack (--attack NAME) or of stage 0 (--stage 0)".into(),
+        )
+        .into());
+    }
     let lessons = load_lessons(args.lessons.as_deref())?;
     let options = RenderOptions {
         // The summary follows stage 6; the help opens over stage 1; with
         // --attack the stage is not shown: the stepped flow starts at 1.
         stage: args.stage.unwrap_or(match args.screen {
-            Some(RenderScreen::Summary) => Stage::Verification,
-            Some(RenderScreen::Intro | RenderScreen::Help) | None => Stage::Verifier,
+            Some(RenderScreen::Summary) => tui::Opening::Stage(Stage::Verification),
+            Some(RenderScreen::Intro | RenderScreen::Help) | None => {
+                tui::Opening::Stage(Stage::Verifier)
+            }
         }),
+        registration: args.registration,
+        step: args.step.unwrap_or(1),
         screen: args.screen,
         flow: args.flow,
         contrast: args.contrast,
@@ -511,7 +528,7 @@ fn render(args: RenderArgs) -> Result<(), Outcome> {
         port: args.port,
         wire: args.wire,
         edits: args.amend.edits(),
-        attack: args.attack.map(|attack| (attack, args.step)),
+        attack: args.attack,
     };
     let screen = runtime()?
         .block_on(tui::render(&options))

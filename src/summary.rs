@@ -23,7 +23,7 @@ pub fn resume_stage(progress: &Progress, flow: Flow) -> Option<Stage> {
         Screen::Stage(_, stage) => Some(stage),
         Screen::Attack(..) => Some(Stage::CodeIssued),
         Screen::Experiment(_, experiment) => Some(experiment.stage()),
-        Screen::Intro | Screen::Summary => None,
+        Screen::Intro | Screen::Discovery | Screen::Summary => None,
     }
 }
 
@@ -191,6 +191,7 @@ fn tour_order(screen: Screen) -> (u8, u8, u8) {
     };
     match screen {
         Screen::Intro => (0, 0, 0),
+        Screen::Discovery => (0, 1, 0),
         Screen::Stage(f, stage) => (flow(f), stage.number(), 0),
         Screen::Experiment(f, experiment) => (flow(f), experiment.stage().number(), 1),
         Screen::Attack(f, _) => (flow(f), Stage::CodeIssued.number(), 2),

@@ -14,9 +14,11 @@ mod app;
 mod attack;
 mod autoplay;
 mod bench;
+mod browser_screen;
 mod checkpoint;
 mod client_pane;
 mod contrast;
+mod discovery_screen;
 mod editor;
 mod event_loop;
 mod focus;
@@ -29,6 +31,8 @@ mod keys;
 mod learner;
 mod lesson;
 pub mod markdown;
+mod mcp_call;
+mod open_url;
 mod pane;
 mod persist;
 mod presenter_feed;
@@ -55,11 +59,11 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::flow::{Attack, Edit, Engine, Flow, Stage, Step};
+use crate::flow::{Attack, BrowserMode, Edit, Engine, Flow, Registration, Stage, Step};
 use crate::lessons::LessonSet;
 
 pub use ansi::buffer_ansi;
-pub use app::{Action, App, Config, Mode, Msg, Run, RunEvent, RunKey};
+pub use app::{Action, App, BrowserWait, Config, Mode, Msg, Run, RunEvent, RunKey, Upto};
 pub use attack::{Lab, PickerInput, Side};
 pub use checkpoint::Open as OpenCheckpoint;
 pub use editor::Input as EditorInput;
@@ -71,7 +75,7 @@ pub use presenter_feed::frame as notes_frame;
 pub use scroll::Scroll;
 pub use theme::Theme;
 pub use too_small::{MIN_HEIGHT, MIN_WIDTH};
-pub use tour::Place;
+pub use tour::{Opening, Place};
 pub use view::draw;
 
 /// Colour themes (`--theme`).
@@ -90,9 +94,9 @@ pub enum ThemeName {
 pub struct TourOptions {
     /// The flow shown first.
     pub flow: Flow,
-    /// The stage shown first (`--stage`); without it the tour resumes where
-    /// the saved progress stopped, or opens at stage 1.
-    pub stage: Option<Stage>,
+    /// The stage shown first (`--stage`, 0 to 6); without it the tour
+    /// resumes where the saved progress stopped, or opens at stage 1.
+    pub stage: Option<Opening>,
     /// Seed of every random value.
     pub seed: Option<u64>,
     /// The lessons (built-in or `--lessons DIR`), already validated; without
@@ -113,6 +117,10 @@ pub struct TourOptions {
     pub code_lifetime: Option<std::time::Duration>,
     /// Tell a presenter's terminal (`pkce-tutor notes`) what is on screen.
     pub publish_notes: bool,
+    /// How the MCP client gets its `client_id` (`--registration`).
+    pub registration: Registration,
+    /// Who plays the browser at stages 3 and 4 (`--browser`).
+    pub browser: BrowserMode,
 }
 
 /// Screens `render --screen` draws besides the stages.
@@ -140,8 +148,12 @@ pub enum RenderFormat {
 /// Options of `pkce-tutor render`.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
-    /// The stage to draw.
-    pub stage: Stage,
+    /// The stage to draw (0 to 6).
+    pub stage: Opening,
+    /// The step to draw, from 1: of the attack, or of stage 0.
+    pub step: usize,
+    /// How the MCP client gets its `client_id`.
+    pub registration: Registration,
     /// Another screen to draw, over or after the stage.
     pub screen: Option<RenderScreen>,
     /// The flow to draw.
@@ -165,17 +177,16 @@ pub struct RenderOptions {
     pub wire: bool,
     /// Edits of the stepped flow's requests (`--set`, `--drop`).
     pub edits: Vec<(Stage, Edit)>,
-    /// Draw this attack of the attack lab at this step (from 1) instead of
-    /// a stage.
-    pub attack: Option<(Attack, usize)>,
+    /// Draw this attack of the attack lab (at `step`) instead of a stage.
+    pub attack: Option<Attack>,
 }
 
-/// `render --attack NAME --step K` with K outside the attack's steps.
+/// `render --step K` with K outside the attack's steps, or stage 0's.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("--step {step}: the {attack} attack has steps 1 to {steps}")]
+#[error("--step {step}: {what} has steps 1 to {steps}")]
 pub struct StepOutOfRange {
-    /// The attack's name.
-    pub attack: &'static str,
+    /// What has steps: "the interception attack", "stage 0".
+    pub what: String,
     /// The step asked for.
     pub step: usize,
     /// How many steps it has.
@@ -229,20 +240,17 @@ pub async fn load(app: &mut App) -> anyhow::Result<()> {
 }
 
 /// [`load`], passing every event through `map` before the app sees it
-/// (tests use it to pin the server's port, which the OS picks).
+/// (tests use it to pin the ports, which the OS picks).
 pub async fn load_with(
     app: &mut App,
     mut map: impl FnMut(RunEvent) -> RunEvent,
 ) -> anyhow::Result<()> {
     for (key, upto) in app.demands() {
-        if app
-            .run(key)
-            .is_some_and(|r| r.stage(Stage::ALL[usize::from(upto) - 1]).is_some())
-        {
+        if app.run(key).is_some_and(|run| reached(run, upto)) {
             continue;
         }
         let generation = app.generation;
-        let mut engine = Engine::start(app.scenario(key))
+        let mut engine = Engine::open(app.scenario(key))
             .await
             .context("starting the flow")?;
         let mut feed = |event| {
@@ -253,8 +261,27 @@ pub async fn load_with(
             })
         };
         feed(RunEvent::started(&engine));
+        let mut discovered = 0u8;
+        while engine.discovering() && Upto::Discovery(discovered) < upto {
+            let Some(step) = engine.discover_next().await.context("discovery")? else {
+                break;
+            };
+            discovered += 1;
+            let more = engine.discovering();
+            let client_id = engine.client_id().map(str::to_owned);
+            feed(RunEvent::Discovered {
+                step: Box::new(step),
+                more,
+                client_id,
+            });
+        }
         feed(RunEvent::planned(&mut engine));
-        while let Some(step) = engine.step().await.context("running the flow")? {
+        let Upto::Stage(upto) = upto else {
+            continue;
+        };
+        while upto > 0
+            && let Some(step) = engine.step().await.context("running the flow")?
+        {
             let done = match &step {
                 Step::Stage(record) => record.stage.number(),
                 Step::Attack(_) => 0,
@@ -267,6 +294,15 @@ pub async fn load_with(
         }
     }
     Ok(())
+}
+
+/// Whether a run has gone as far as `upto`.
+fn reached(run: &Run, upto: Upto) -> bool {
+    match upto {
+        Upto::Discovery(n) => run.discovered || run.trace.setup.len() >= usize::from(n),
+        Upto::Stage(0) => run.discovered,
+        Upto::Stage(n) => Stage::from_number(n).is_some_and(|s| run.stage(s).is_some()),
+    }
 }
 
 /// Draws the app into a buffer of that size, through the same code as the
@@ -322,7 +358,7 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
     let lessons = Arc::clone(&options.lessons);
     let mut app = App::new(Config {
         flow: options.flow,
-        stage: options.stage,
+        stage: options.stage.stage(),
         seed: options.seed,
         port: options.port,
         edits: options.edits.clone(),
@@ -331,6 +367,8 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         lessons,
         autoplay: None,
         code_lifetime: None,
+        registration: options.registration,
+        browser: BrowserMode::Simulated,
     });
     let (width, height) = options.size;
     app.resize(width, height);
@@ -349,16 +387,22 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         Some(RenderScreen::Help) => app.update(Action::ToggleHelp),
         None => {}
     }
-    if let Some((attack, _)) = options.attack {
+    if let Some(attack) = options.attack {
         app.update(Action::ToggleAttack);
         app.update(Action::Picker(attack::PickerInput::Pick(attack)));
+    } else if options.stage == Opening::Discovery && options.screen.is_none() {
+        app.update(Action::JumpToDiscovery);
+        // The run goes as far as the step asked for, in one go (for a
+        // step 0, all the way, to say how many there are).
+        app.discovery_step = options.step.checked_sub(1).unwrap_or(usize::from(u8::MAX));
     }
     load(&mut app).await?;
-    if let Some((attack, step)) = options.attack {
+    let step = options.step;
+    if let Some(attack) = options.attack {
         let steps = app.attack_steps();
         if !(1..=steps).contains(&step) {
             return Err(StepOutOfRange {
-                attack: attack.name(),
+                what: format!("the {} attack", attack.name()),
                 step,
                 steps,
             }
@@ -366,6 +410,16 @@ pub async fn render(options: &RenderOptions) -> anyhow::Result<String> {
         }
         for _ in 1..step {
             app.update(Action::Next);
+        }
+    } else if app.place == Place::Discovery {
+        let (recorded, _) = tour::discovery_steps(&app);
+        if !(1..=recorded).contains(&step) {
+            return Err(StepOutOfRange {
+                what: "stage 0".into(),
+                step,
+                steps: recorded,
+            }
+            .into());
         }
     }
     let buffer = screen_buffer(&app, width, height);

@@ -189,3 +189,59 @@ fn strip_sgr(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn stage_0_renders_a_step_of_discovery_the_same_byte_for_byte() {
+    let args = [
+        "--seed", "7", "--port", "47633", "--stage", "0", "--step", "3",
+    ];
+    let first = render(&args);
+    assert!(first.contains("stage 0/6"), "{first}");
+    assert!(
+        first.contains("GET /.well-known/oauth-authorization-server"),
+        "{first}"
+    );
+    assert!(first.contains("lists S256"), "{first}");
+    assert_eq!(render(&args), first);
+    let dcr = render(&[
+        "--seed",
+        "7",
+        "--stage",
+        "0",
+        "--step",
+        "4",
+        "--registration",
+        "dcr",
+    ]);
+    assert!(dcr.contains("→ POST /register"), "{dcr}");
+}
+
+#[test]
+fn a_step_stage_0_does_not_have_or_a_step_without_stage_0_is_refused() {
+    for (args, says) in [
+        (
+            &["--stage", "0", "--step", "5"][..],
+            "--step 5: stage 0 has steps 1 to 4",
+        ),
+        (
+            &["--stage", "0", "--step", "0"][..],
+            "--step 0: stage 0 has steps 1 to 4",
+        ),
+        (
+            &["--stage", "3", "--step", "2"][..],
+            "--step K picks a step of an attack (--attack NAME) or of stage 0 (--stage 0)",
+        ),
+        (&["--stage", "7"][..], "the stage is a number from 0 to 6"),
+    ] {
+        let output = Command::cargo_bin("pkce-tutor")
+            .unwrap()
+            .args(["render", "--seed", "7"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(output.stdout.is_empty(), "{args:?}: nothing on stdout");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}

@@ -361,7 +361,10 @@ async fn the_client_refuses_to_go_on_without_s256() {
 async fn the_client_refuses_metadata_of_another_issuer() {
     let trace = against(Broken::OtherIssuer).await;
     assert_eq!(requests(trace.discovery()).len(), 3);
-    assert_refused_at(&trace, "equals the issuer the URL was built from");
+    assert_refused_at(
+        &trace,
+        "the URL the document was built from: the client discards it",
+    );
 }
 
 // C-1: a 401 that names no resource_metadata sends the client to the

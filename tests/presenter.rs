@@ -73,6 +73,8 @@ async fn notes_follow_the_tour_within_a_second() {
         lessons: Arc::new(LessonSet::builtin().without_checkpoints()),
         autoplay: None,
         code_lifetime: None,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     });
     publisher.publish(notes_frame(&app));
     expect(

@@ -5,14 +5,17 @@ mod tui_support;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use pkce_tutor::flow::{Attack, Flow, Stage};
-use pkce_tutor::tui::{Action, App, Mode, RunKey, Scroll, ThemeName, keymap, screen_text};
+use pkce_tutor::tui::{Action, App, Mode, RunKey, Scroll, ThemeName, Upto, keymap, screen_text};
 use tui_support::{app, load, screen};
 
 #[tokio::test]
 async fn next_five_times_contrast_attack_help_quit() {
     let mut app = app(Flow::Pkce, Stage::Verifier, ThemeName::Dark);
     load(&mut app).await;
-    assert_eq!(app.demands(), vec![(RunKey::honest(Flow::Pkce), 1)]);
+    assert_eq!(
+        app.demands(),
+        vec![(RunKey::honest(Flow::Pkce), Upto::Stage(1))]
+    );
     for n in 2..=6 {
         app.update(Action::Next);
         assert_eq!(app.stage.number(), n);
@@ -30,7 +33,10 @@ async fn next_five_times_contrast_attack_help_quit() {
 
     app.update(Action::ToggleContrast);
     assert_eq!(app.mode, Mode::Contrast);
-    assert!(app.demands().contains(&(RunKey::honest(Flow::Plain), 6)));
+    assert!(
+        app.demands()
+            .contains(&(RunKey::honest(Flow::Plain), Upto::Stage(6)))
+    );
     load(&mut app).await;
     assert!(screen_text(&app, 120, 40).contains("without PKCE · server"));
 
@@ -41,7 +47,10 @@ async fn next_five_times_contrast_attack_help_quit() {
     assert_eq!(app.mode, Mode::AttackLab);
     assert_eq!(app.lab.attack, Attack::Interception);
     let interception = |flow| RunKey::attacked(flow, Attack::Interception);
-    assert!(app.demands().contains(&(interception(Flow::Plain), 5)));
+    assert!(
+        app.demands()
+            .contains(&(interception(Flow::Plain), Upto::Stage(5)))
+    );
     load(&mut app).await;
     let plain = app.run(interception(Flow::Plain)).expect("replayed");
     assert!(plain.trace.attack.as_ref().is_some_and(|a| a.succeeded));

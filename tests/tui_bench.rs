@@ -397,7 +397,12 @@ async fn the_wire_view_scrolls_by_page_and_line_and_stops_at_its_end() {
     let end = app.scroll;
     assert!(end > 0, "the consent page's raw HTML runs past one screen");
     let screen = screen_text(&app, 80, 24);
-    assert!(screen.contains("</html>"), "{screen}");
+    // The last step of stage 3: the server's fetch of the client's
+    // metadata document, whose JSON ends the view.
+    assert!(
+        screen.contains("\"token_endpoint_auth_method\":\"none\"}"),
+        "{screen}"
+    );
     app.update(Action::Scroll(Scroll::LineUp));
     assert_eq!(app.scroll, end - 1, "one line up, at once");
     app.update(Action::Next);

@@ -123,7 +123,7 @@ async fn right_asks_after_the_reveal_then_predicts_before_the_request_goes() {
     assert_eq!(app.stage, Stage::AuthorizationRequest);
     assert_eq!(
         app.demands(),
-        vec![(RunKey::honest(Flow::Pkce), 3)],
+        vec![(RunKey::honest(Flow::Pkce), pkce_tutor::tui::Upto::Stage(3))],
         "stage 4's request has not gone"
     );
     assert!(screen_text(&app, 80, 24).contains("Predict · before stage 4's request is sent"));
@@ -333,7 +333,9 @@ async fn render_draws_the_summary_and_needs_no_stage_for_it() {
     assert!(parse(&[]).is_err(), "a stage or a screen");
 
     let options = RenderOptions {
-        stage: Stage::Verification,
+        stage: pkce_tutor::tui::Opening::Stage(Stage::Verification),
+        step: 1,
+        registration: pkce_tutor::flow::Registration::Cimd,
         screen: Some(RenderScreen::Summary),
         flow: Flow::Pkce,
         contrast: false,

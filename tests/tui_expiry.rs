@@ -23,6 +23,8 @@ async fn an_expired_code_is_said_in_words_and_r_is_offered() {
         lessons: Arc::new(LessonSet::builtin().without_checkpoints()),
         autoplay: None,
         code_lifetime: lifetime,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     });
     // The run the loop would drive, stepped as the learner moves.
     let mut engine = Engine::start(app.scenario(RunKey::honest(Flow::Pkce)))

@@ -338,7 +338,7 @@ async fn f_focuses_the_server_pane_which_then_scrolls_to_its_end() {
     let mut app = app_at(Stage::Verification).await;
     app.resize(80, 24);
     let screen = screen_text(&app, 80, 24);
-    let last = "✓ resource: the bearer token is accepted";
+    let last = "✓ resource: the bearer token is";
     assert!(!screen.contains(last), "below the pane at first\n{screen}");
     assert!(
         screen.contains("more f focus"),

@@ -25,6 +25,8 @@ async fn an_outside_request_shows_in_the_live_strip_and_in_no_stage() {
         port: None,
         autoplay: None,
         code_lifetime: None,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     });
     let key = RunKey::honest(Flow::Pkce);
     let mut engine = Engine::start(scenario).await.unwrap();

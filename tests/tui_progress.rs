@@ -49,7 +49,7 @@ fn temp(name: &str) -> PathBuf {
 fn options(stage: Option<Stage>) -> TourOptions {
     TourOptions {
         flow: Flow::Pkce,
-        stage,
+        stage: stage.map(pkce_tutor::tui::Opening::Stage),
         seed: Some(7),
         lessons: Arc::new(LessonSet::builtin()),
         theme: ThemeName::Mono,
@@ -59,6 +59,8 @@ fn options(stage: Option<Stage>) -> TourOptions {
         autoplay: None,
         code_lifetime: None,
         publish_notes: false,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     }
 }
 
@@ -209,7 +211,7 @@ fn an_amended_tour_says_it_asks_no_checkpoints() {
     with_state_home(&dir, async || {
         let (store, located) = Store::locate();
         let options = TourOptions {
-            stage: Some(Stage::Challenge),
+            stage: Some(pkce_tutor::tui::Opening::Stage(Stage::Challenge)),
             edits: vec![(
                 Stage::TokenRequest,
                 pkce_tutor::flow::Edit::Drop {

@@ -128,11 +128,26 @@ async fn dark_theme_marks_pkce_rows_in_colour_and_with_plus() {
 }
 
 #[tokio::test]
-async fn the_introduction_left_from_stage_1() {
+async fn the_introduction_left_from_stage_0() {
     for size in SIZES {
         let name = format!("intro_{}x{}", size.0, size.1);
-        check(&name, Flow::Pkce, Stage::Verifier, &[Action::Prev], size).await;
+        let left_twice = [Action::Prev, Action::Prev];
+        check(&name, Flow::Pkce, Stage::Verifier, &left_twice, size).await;
     }
+    let app = screen(
+        Flow::Pkce,
+        Stage::Verifier,
+        &[Action::Prev, Action::Prev],
+        ThemeName::Dark,
+    )
+    .await;
+    let text = screen_text(&app, 120, 40);
+    assert!(text.contains("introduction"), "{text}");
+    assert!(
+        text.contains(" 0 · Finding the server, getting a client_id"),
+        "{text}"
+    );
+    assert!(text.contains("→ starts stage 0"), "{text}");
 }
 
 /// An app at `stage` in `mode` (an action), loaded, sized 80×24, after

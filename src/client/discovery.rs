@@ -122,25 +122,22 @@ impl Client {
         let outcome = (|| {
             checks.rule(
                 response.status == 401,
-                format!(
-                    "the MCP endpoint answers 401: it needs a token (got {})",
-                    response.status
-                ),
+                format!("401: the endpoint wants a token (got {})", response.status),
             )?;
             let header = response.header("www-authenticate").unwrap_or("");
             checks.rule(
                 !challenge::bearer_params(header).is_empty()
                     || header.trim().eq_ignore_ascii_case("bearer"),
-                "WWW-Authenticate carries a Bearer challenge (RFC 6750 section 3)",
+                "WWW-Authenticate holds a Bearer challenge (RFC 6750 §3)",
             )?;
             let resource_metadata = challenge::bearer_param(header, "resource_metadata");
             let scope = challenge::bearer_param(header, "scope");
             // Not a refusal when absent: the client then tries the
             // well-known URLs (C-1), so the check holds either way.
             checks.0.push(Check::passed(if resource_metadata.is_some() {
-                "the challenge names resource_metadata (RFC 9728 section 5.1)"
+                "it names resource_metadata (RFC 9728 §5.1)"
             } else {
-                "the challenge names no resource_metadata: the client tries the well-known URLs (RFC 9728 section 3.1)"
+                "it names no resource_metadata: the client tries the well-known URLs (RFC 9728 §3.1)"
             }));
             Ok(ResourceChallenge {
                 resource_metadata,
@@ -164,18 +161,23 @@ impl Client {
         self.checked_document(
             "protected resource metadata (RFC 9728)",
             metadata_url,
-            "the document is JSON with a resource (RFC 9728 section 2)",
+            "JSON with a resource (RFC 9728 §2)",
             |checks, document: ResourceMetadata| {
+                let same = document.resource == resource;
                 checks.rule(
-                    document.resource == resource,
-                    format!(
-                        "resource {} equals the URL the client calls, {resource} (RFC 9728 section 3.3)",
-                        document.resource
-                    ),
+                    same,
+                    if same {
+                        "resource is the URL the client called (RFC 9728 §3.3)".to_owned()
+                    } else {
+                        format!(
+                            "resource {} is not the URL the client called, {resource} (RFC 9728 §3.3)",
+                            document.resource
+                        )
+                    },
                 )?;
                 checks.rule(
                     !document.authorization_servers.is_empty(),
-                    "authorization_servers names at least one authorization server (RFC 9728 section 2)",
+                    "authorization_servers lists at least one (RFC 9728 §2)",
                 )?;
                 Ok(document)
             },
@@ -189,21 +191,26 @@ impl Client {
         self.checked_document(
             "authorization server metadata (RFC 8414)",
             &server_metadata_url(issuer),
-            "the document is JSON with issuer, authorization_endpoint and token_endpoint (RFC 8414 section 2)",
+            "JSON with issuer and endpoints (RFC 8414 §2)",
             |checks, metadata: Metadata| {
+                let same = metadata.issuer == issuer;
                 checks.rule(
-                    metadata.issuer == issuer,
-                    format!(
-                        "issuer {} equals the issuer the URL was built from, {issuer}: otherwise the document is discarded (RFC 8414 section 3.3)",
-                        metadata.issuer
-                    ),
+                    same,
+                    if same {
+                        "issuer is the URL the document was built from (RFC 8414 §3.3)".to_owned()
+                    } else {
+                        format!(
+                            "issuer {} is not {issuer}, the URL the document was built from: the client discards it (RFC 8414 §3.3)",
+                            metadata.issuer
+                        )
+                    },
                 )?;
                 checks.rule(
                     metadata
                         .code_challenge_methods_supported
                         .iter()
                         .any(|m| m == "S256"),
-                    "code_challenge_methods_supported lists S256: an MCP client refuses to go on without it (MCP authorization)",
+                    "code_challenge_methods_supported lists S256; without it an MCP client stops (MCP: Authorization Code Protection)",
                 )?;
                 Ok(metadata)
             },
@@ -233,7 +240,7 @@ impl Client {
         let outcome = (|| {
             checks.rule(
                 response.status == 200,
-                format!("the metadata answers 200 (got {})", response.status),
+                format!("answers 200 (got {})", response.status),
             )?;
             let document: Option<T> = response
                 .body

@@ -66,7 +66,7 @@ impl Client {
             .then(|| response.json_str("client_id"))
             .flatten();
         let rule = format!(
-            "the server answers 201 Created with a client_id (RFC 7591 section 3.2.1; got {})",
+            "201 Created with a client_id (RFC 7591 §3.2.1; got {})",
             response.status
         );
         let checks = vec![Check::new(client_id.is_some(), rule.clone())];

@@ -167,10 +167,13 @@ impl Engine {
                     return Ok(step);
                 };
                 step.checks.push(Check::passed(format!(
-                    "uses the first authorization server listed, {issuer}"
+                    "takes the first one listed: {issuer}"
                 )));
-                // MCP: the 401's scope, else the resource's own.
-                if let Some(scope) = scope.or_else(|| document.scopes_supported.first().cloned()) {
+                // MCP (Scope Selection Strategy): the 401's scope, else all
+                // of the resource's scopes_supported.
+                let supported = document.scopes_supported.join(" ");
+                if let Some(scope) = scope.or_else(|| (!supported.is_empty()).then_some(supported))
+                {
                     self.scope = scope;
                 }
                 self.values.resource = resource;

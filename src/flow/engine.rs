@@ -253,6 +253,17 @@ impl Engine {
         self.server.issuer()
     }
 
+    /// The client's loopback listener, `http://127.0.0.1:<port>`, when the
+    /// scenario runs one (a metadata document, a real browser's redirect).
+    pub fn listener_origin(&self) -> Option<String> {
+        self.listener.as_ref().map(Listener::origin)
+    }
+
+    /// The `client_id` the client holds, once stage 0 gave it one.
+    pub fn client_id(&self) -> Option<&str> {
+        Some(self.values.client_id.as_str()).filter(|id| !id.is_empty())
+    }
+
     /// Everything recorded so far.
     pub fn trace(&self) -> &Trace {
         &self.trace

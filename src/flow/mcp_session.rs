@@ -116,11 +116,11 @@ impl Engine {
             };
             checks.push(Check::new(
                 said("client_id").as_deref() == Some(client_id.as_str()),
-                "the token belongs to this client: the tool reports the client_id it registered",
+                "client_id is this client's: the token was issued to it",
             ));
             checks.push(Check::new(
                 said("audience").as_deref() == Some(url.as_str()),
-                format!("the token's audience is the MCP endpoint, {url} (RFC 8707)"),
+                "audience is this MCP endpoint (RFC 8707)",
             ));
         });
         steps.push(called);

@@ -13,6 +13,8 @@ use crate::flow::{Attack, Experiment, Flow, Stage};
 pub enum Screen {
     /// The introduction, before the stages.
     Intro,
+    /// Stage 0: discovery and registration.
+    Discovery,
     /// A stage of a flow.
     Stage(Flow, Stage),
     /// An attack replayed against a flow (the attack lab).
@@ -28,6 +30,7 @@ impl Screen {
     pub fn key(self) -> String {
         match self {
             Self::Intro => "intro".to_owned(),
+            Self::Discovery => "discovery".to_owned(),
             Self::Summary => "summary".to_owned(),
             Self::Stage(flow, stage) => format!("{}/stage-{}", flow.name(), stage.number()),
             Self::Attack(flow, attack) => format!("{}/attack-{}", flow.name(), attack.name()),
@@ -42,6 +45,7 @@ impl Screen {
     pub fn from_key(key: &str) -> Option<Self> {
         match key {
             "intro" => return Some(Self::Intro),
+            "discovery" => return Some(Self::Discovery),
             "summary" => return Some(Self::Summary),
             _ => {}
         }
@@ -66,7 +70,7 @@ impl Screen {
     pub fn flow(self) -> Option<Flow> {
         match self {
             Self::Stage(flow, _) | Self::Attack(flow, _) | Self::Experiment(flow, _) => Some(flow),
-            Self::Intro | Self::Summary => None,
+            Self::Intro | Self::Discovery | Self::Summary => None,
         }
     }
 }
@@ -78,6 +82,7 @@ impl fmt::Display for Screen {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Intro => f.write_str("the introduction"),
+            Self::Discovery => f.write_str("stage 0 (discovery and registration)"),
             Self::Summary => f.write_str("the summary"),
             Self::Stage(flow, stage) => {
                 write!(f, "stage {} of the flow {}", stage.number(), flow.caption())

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use ratatui::layout::{Rect, Size};
 
 use crate::flow::{
-    Attack, AttackRecord, Edit, Engine, Experiment, Flow, PlannedStep, Scenario, Stage,
-    StageRecord, Step, StepRecord, Trace,
+    Attack, AttackRecord, BrowserHandle, BrowserMode, Edit, Engine, Experiment, Flow, PlannedStep,
+    Registration, Scenario, Stage, StageRecord, Step, StepRecord, Target, Trace,
 };
 use crate::lessons::{LessonSet, Letter};
 use crate::record::ExternalRequest;
@@ -59,6 +59,8 @@ pub enum Action {
     Prev,
     /// Jump to a stage.
     Jump(Stage),
+    /// Jump to stage 0, discovery and registration (`0`).
+    JumpToDiscovery,
     /// Toggle the contrast with the other flow.
     ToggleContrast,
     /// Open the attack picker (or close it).
@@ -122,16 +124,66 @@ impl RunKey {
     }
 }
 
+/// How far the screen wants a run to go: the first `n` requests of stage
+/// 0, or stage `n` (all of stage 0 before it). Ordered: every step of stage
+/// 0 comes before stage 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Upto {
+    /// The first `n` steps of discovery and registration.
+    Discovery(u8),
+    /// Stages 1 to `n`.
+    Stage(u8),
+}
+
+impl Upto {
+    /// Nothing yet: the run is started, nothing sent.
+    pub const NOTHING: Self = Self::Discovery(0);
+    /// Stage 0 over, no stage yet.
+    pub const DISCOVERED: Self = Self::Stage(0);
+
+    /// Up to and including `stage`.
+    pub fn stage(stage: Stage) -> Self {
+        Self::Stage(stage.number())
+    }
+}
+
+/// A stage waiting for the learner's own browser (`--browser`).
+#[derive(Debug, Clone)]
+pub struct BrowserWait {
+    /// The stage that waits: 3 (the browser is to open the URL) or 4 (the
+    /// learner is to approve, and the browser to come back to the client).
+    pub stage: Stage,
+    /// The authorization URL the browser is to open.
+    pub url: String,
+    /// How the tour tried to open it: the command, or why it could not.
+    pub opened: Result<String, String>,
+    /// Hands the stage to the simulated browser (Esc).
+    pub handle: BrowserHandle,
+}
+
 /// What a flow task reports.
 #[derive(Debug, Clone)]
 pub enum RunEvent {
-    /// The engine's server is up and the client registered.
+    /// The engine's server is up (and the client's listener, if it runs
+    /// one); nothing has been sent yet.
     Started {
         /// `http://127.0.0.1:<port>`.
         issuer: String,
-        /// Discovery and registration, with what the server reported.
-        setup: Vec<StepRecord>,
+        /// The client's listener, `http://127.0.0.1:<port>`, if any.
+        listener: Option<String>,
     },
+    /// A step of stage 0 (discovery and registration), with what the client
+    /// checked and what the server reported.
+    Discovered {
+        /// The step (boxed: it is the largest event by far).
+        step: Box<StepRecord>,
+        /// Whether stage 0 has more steps.
+        more: bool,
+        /// The `client_id` the client holds after it, once it has one.
+        client_id: Option<String>,
+    },
+    /// The next stage waits for the learner's browser.
+    AwaitingBrowser(BrowserWait),
     /// The request the next stage would send, as planned (none when it
     /// sends nothing).
     Planned(Option<PlannedStep>),
@@ -147,11 +199,11 @@ pub enum RunEvent {
 }
 
 impl RunEvent {
-    /// The engine has started: its issuer and its setup, as recorded.
+    /// The engine has started: its issuer and its listener.
     pub fn started(engine: &Engine) -> Self {
         Self::Started {
             issuer: engine.issuer().to_owned(),
-            setup: engine.trace().setup.clone(),
+            listener: engine.listener_origin(),
         }
     }
 }
@@ -197,6 +249,12 @@ pub struct Run {
     pub code_seen_at: Option<Instant>,
     /// The request the run's next stage would send, as planned.
     pub next_plan: Option<PlannedStep>,
+    /// Whether stage 0 is over (its steps are in the trace's `setup`).
+    pub discovered: bool,
+    /// The `client_id` the client got at stage 0, once it has one.
+    pub client_id: Option<String>,
+    /// The stage waiting for the learner's browser, if one is.
+    pub browser: Option<BrowserWait>,
 }
 
 impl Run {
@@ -206,6 +264,9 @@ impl Run {
             failed: None,
             code_seen_at: None,
             next_plan: None,
+            discovered: false,
+            client_id: None,
+            browser: None,
         }
     }
 
@@ -245,6 +306,10 @@ pub struct Config {
     pub autoplay: Option<Duration>,
     /// How long the server's codes live (`--code-lifetime`).
     pub code_lifetime: Option<Duration>,
+    /// How the MCP client gets its `client_id` (`--registration`).
+    pub registration: Registration,
+    /// Who plays the browser at stages 3 and 4 (`--browser`).
+    pub browser: BrowserMode,
 }
 
 /// The whole state of the tutorial.
@@ -303,6 +368,13 @@ pub struct App {
     pub autoplay: Autoplay,
     /// How long the server's codes live, when not its default.
     pub code_lifetime: Option<Duration>,
+    /// How the stepped and contrasted runs' client gets its `client_id`.
+    pub registration: Registration,
+    /// Who plays the browser in the stepped run.
+    pub browser: BrowserMode,
+    /// On stage 0, the index of the step shown (the request, with what the
+    /// client checked).
+    pub discovery_step: usize,
     /// "Now" for everything drawn (set by the loop before each draw; fixed
     /// in tests so that screens are deterministic).
     pub clock: Instant,
@@ -339,6 +411,9 @@ impl App {
             learner: Learner::default(),
             autoplay: Autoplay::new(config.autoplay, Instant::now()),
             code_lifetime: config.code_lifetime,
+            registration: config.registration,
+            browser: config.browser,
+            discovery_step: 0,
             clock: Instant::now(),
             runs: HashMap::new(),
             size: Size::ZERO,
@@ -349,7 +424,9 @@ impl App {
     /// (the pinned one for the stepped flow, the next ones for the others:
     /// the other flow, then each attack's two sides, so that the runs of
     /// every attack can live at once), and for the flow being stepped, the
-    /// learner's edits.
+    /// learner's edits and browser. The flows are the MCP client's (stage 0
+    /// walks the discovery chain from `/mcp`, stage 6 is an MCP session);
+    /// the attack lab's sides call `/resource`, as their scripts say.
     pub fn scenario(&self, key: RunKey) -> Scenario {
         let stepped = key == RunKey::honest(self.flow);
         let offset = match key {
@@ -375,6 +452,22 @@ impl App {
             replay: stepped && self.bench.replay,
             port: self.port.and_then(|p| p.checked_add(offset)),
             code_lifetime: self.code_lifetime,
+            target: if key.attack.is_some() {
+                Target::Resource
+            } else {
+                Target::Mcp
+            },
+            // The attack lab's scripts register by DCR, as they always did.
+            registration: if key.attack.is_some() {
+                Registration::Dcr
+            } else {
+                self.registration
+            },
+            browser: if stepped {
+                self.browser
+            } else {
+                BrowserMode::Simulated
+            },
             ..Scenario::new(key.flow)
         }
     }
@@ -447,6 +540,8 @@ impl App {
                     self.go_to(prev);
                 }
             }
+            // Handled by the tour, which owns stage 0.
+            Action::JumpToDiscovery => {}
             // A stage's digit leaves the attack for that stage of the flow.
             Action::Jump(stage) => {
                 if self.mode == Mode::AttackLab {
@@ -484,6 +579,14 @@ impl App {
                     self.help = false;
                 } else if self.lab.picker.is_some() {
                     self.lab.picker = None;
+                } else if let Some(wait) = self.browser_wait() {
+                    // The wait ends at once: the run goes on with the
+                    // simulated browser.
+                    wait.handle.fall_back();
+                    self.status = Some(format!(
+                        "the simulated browser does stage {} instead of yours",
+                        wait.stage.number()
+                    ));
                 } else if self.focus != Focus::None {
                     self.focus = Focus::None;
                 } else if self.mode != Mode::Stepping {
@@ -618,19 +721,46 @@ impl App {
         }
         let clock = self.clock;
         let seed = self.seed;
+        let scenario = self.scenario(msg.run);
         let run = self
             .runs
             .entry(msg.run)
             .or_insert_with(|| Run::new(msg.run.flow, seed));
         match msg.event {
-            RunEvent::Started { issuer, setup } => {
+            // A run (re)started from nothing: what an earlier start of it
+            // recorded is gone.
+            RunEvent::Started { issuer, .. } => {
+                *run = Run::new(msg.run.flow, seed);
                 run.trace.issuer = issuer;
-                run.trace.setup = setup;
+                run.trace.target = scenario.target;
+                run.trace.registration = scenario.registration;
             }
+            RunEvent::Discovered {
+                step,
+                more,
+                client_id,
+            } => {
+                run.trace.setup.push(*step);
+                run.discovered = !more;
+                run.client_id = client_id;
+            }
+            RunEvent::AwaitingBrowser(wait) => run.browser = Some(wait),
             RunEvent::Stage(record) => {
                 if record.stage == Stage::CodeIssued {
                     run.code_seen_at = Some(clock);
                 }
+                if run
+                    .browser
+                    .as_ref()
+                    .is_some_and(|w| w.stage <= record.stage)
+                {
+                    run.browser = None;
+                }
+                // A request of the learner's own browser can reach the live
+                // view before its stage claims it: it is the run's, not
+                // the audience's.
+                let claimed: Vec<_> = record.steps.iter().filter_map(|s| s.request_id).collect();
+                run.trace.external.retain(|e| !claimed.contains(&e.request));
                 run.trace.stages.retain(|r| r.stage != record.stage);
                 run.trace.stages.push(record);
                 run.trace.stages.sort_by_key(|r| r.stage);
@@ -664,10 +794,15 @@ impl App {
         self.runs.get(&key)
     }
 
-    /// The runs the screen needs and how many stages of each: the loop
-    /// starts the missing ones and lets the others run that far.
-    pub fn demands(&self) -> Vec<(RunKey, u8)> {
-        let upto = self.stage.number();
+    /// The runs the screen needs and how far each: the loop starts the
+    /// missing ones and lets the others run that far. On stage 0, the
+    /// stepped run goes one request past the step shown, no further.
+    pub fn demands(&self) -> Vec<(RunKey, Upto)> {
+        if self.place == Place::Discovery {
+            let upto = u8::try_from(self.discovery_step + 1).unwrap_or(u8::MAX);
+            return vec![(RunKey::honest(self.flow), Upto::Discovery(upto))];
+        }
+        let upto = Upto::stage(self.stage);
         let mut wanted = vec![(RunKey::honest(self.flow), upto)];
         match self.mode {
             Mode::Stepping | Mode::Wire => {}
@@ -676,11 +811,21 @@ impl App {
             // which follows the attack.
             Mode::AttackLab => {
                 for flow in [Flow::Plain, Flow::Pkce] {
-                    wanted.push((RunKey::attacked(flow, self.lab.attack), 5));
+                    wanted.push((
+                        RunKey::attacked(flow, self.lab.attack),
+                        Upto::stage(Stage::TokenRequest),
+                    ));
                 }
             }
         }
         wanted
+    }
+
+    /// The stage of the stepped run waiting for the learner's browser, if
+    /// the screen shows it.
+    pub fn browser_wait(&self) -> Option<&BrowserWait> {
+        let wait = self.run(RunKey::honest(self.flow))?.browser.as_ref()?;
+        (self.place == Place::Stages && self.stage >= wait.stage).then_some(wait)
     }
 
     /// Seconds left before the code of that run expires (its recorded

@@ -104,6 +104,8 @@ fn needs_the_learner(app: &App) -> Option<&'static str> {
         Some("the request editor is open")
     } else if app.help {
         Some("the help is open")
+    } else if app.browser_wait().is_some() {
+        Some("your browser has the next step")
     } else if app.mode == Mode::AttackLab {
         Some("the attack lab is stepped by hand")
     } else if !app.bench.is_untouched() {
@@ -134,6 +136,8 @@ mod tests {
             lessons: Arc::new(LessonSet::builtin().without_checkpoints()),
             autoplay,
             code_lifetime: None,
+            registration: crate::flow::Registration::Cimd,
+            browser: crate::flow::BrowserMode::Simulated,
         })
     }
 

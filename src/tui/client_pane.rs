@@ -9,10 +9,11 @@
 //! recorded one.
 
 use crate::flow::{Flow, Stage, StageRecord, Trace};
-use crate::record::{Actor, Amendment, StepRecord};
+use crate::record::{Actor, Amendment, Registration, StepRecord};
 use crate::wire::{HttpRequest, HttpResponse, Param};
 
 use super::app::Run;
+use super::mcp_call;
 use super::rows::{Item, Mark, Tone};
 
 /// The marker of a value that exists only because of PKCE.
@@ -34,6 +35,16 @@ pub fn pending(run: Option<&Run>) -> Vec<Item> {
 /// The CLIENT side of a stage of a run (the trace holds the stages before
 /// it: a replay at stage 6 repeats the token request of stage 5).
 pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
+    items_of(trace, record, true)
+}
+
+/// [`client_items`] with stage 6's MCP session in one line: for the
+/// contrast, where both flows run the same session.
+pub fn client_items_brief(trace: &Trace, record: &StageRecord) -> Vec<Item> {
+    items_of(trace, record, false)
+}
+
+fn items_of(trace: &Trace, record: &StageRecord, mcp_in_full: bool) -> Vec<Item> {
     let flow = record.flow;
     let c = &record.client;
     let mark = pkce_mark(flow);
@@ -56,7 +67,13 @@ pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
                     Tone::Dim,
                 ));
             }
-            items.push(Item::Heading("registered as".into()));
+            items.push(Item::Heading(
+                match trace.registration {
+                    Registration::Dcr => "registered as",
+                    Registration::Cimd => "known by its metadata document's URL",
+                }
+                .into(),
+            ));
             items.push(Item::row("client_id", "client_id", &c.client_id));
             items.push(Item::row("redirect_uri", "redirect_uri", &c.redirect_uri));
         }
@@ -77,18 +94,72 @@ pub fn client_items(trace: &Trace, record: &StageRecord) -> Vec<Item> {
             // The client builds the URL and hands it to the browser, which
             // sends it.
             for step in sent_steps(record) {
+                if step.actor == Actor::Server {
+                    // The server fetched the client's metadata document
+                    // from its listener (CIMD): the SERVER pane has it.
+                    let exchange = step
+                        .exchange
+                        .as_ref()
+                        .map(|e| format!("{} ← {}", e.request.summary(), e.response.status));
+                    items.push(Item::note(
+                        format!(
+                            "the server fetched its metadata document from its listener: {}",
+                            exchange.unwrap_or_default()
+                        ),
+                        Tone::Dim,
+                    ));
+                    continue;
+                }
                 let heading = format!("client → {}", heading(step, ""));
                 items.extend(step_items(step, flow, heading));
+            }
+            // The learner's browser sent the request: the client handed it
+            // the URL, as planned.
+            for step in record
+                .steps
+                .iter()
+                .filter(|s| s.exchange.is_none() && s.actor == Actor::Browser)
+            {
+                if let Some(planned) = &step.planned {
+                    items.push(Item::Heading(format!(
+                        "client → your browser → {} {}",
+                        planned.method,
+                        url::Url::parse(&planned.url)
+                            .map(|u| u.path().to_owned())
+                            .unwrap_or_default()
+                    )));
+                    items.extend(amended_param_items(&planned.params, &step.amendments, flow));
+                    items.push(Item::note(
+                        "your browser sent it; the server's side shows what it read",
+                        Tone::Dim,
+                    ));
+                }
             }
         }
         Stage::Verification => {
             // With the replay, two requests: the first repeats stage 5's
             // token request, said in one line rather than listed again.
             let first = trace.token_step().and_then(|s| s.exchange.as_ref());
+            let mut token_shown = false;
             for step in sent_steps(record) {
                 let Some(exchange) = &step.exchange else {
                     continue;
                 };
+                // An MCP session: each call in a few lines (or the whole
+                // session in one).
+                if mcp_call::is_mcp_call(step) {
+                    if mcp_in_full {
+                        items.extend(mcp_call::items(step, !token_shown));
+                    } else if !token_shown {
+                        let session: Vec<&StepRecord> = sent_steps(record)
+                            .filter(|s| mcp_call::is_mcp_call(s))
+                            .collect();
+                        items.extend(mcp_call::session_line(&session));
+                        items.extend(session.iter().flat_map(|s| mcp_call::tool_answer(s)));
+                    }
+                    token_shown = true;
+                    continue;
+                }
                 if first.is_some_and(|f| same_request(&f.request, &exchange.request)) {
                     items.push(Item::Heading(format!(
                         "{} again: the very same request as at stage 5",
@@ -314,6 +385,57 @@ pub fn fold_unamended(items: Vec<Item>) -> Vec<Item> {
     out
 }
 
+/// The parameters a pane may fold when it does not fit: those every flow
+/// sends alike. PKCE's, the state, the code and errors always show.
+const NEVER_FOLDED: &[&str] = &[
+    "code",
+    "state",
+    "code_verifier",
+    "code_challenge",
+    "code_challenge_method",
+    "error",
+    "error_description",
+    "authorization",
+];
+
+/// The items of a pane with, in each request, the ordinary parameters sent
+/// as planned folded into one line that names them: what a small pane
+/// keeps so that PKCE's values and the answer stay in view (the wire view
+/// shows every one).
+pub fn fold_ordinary(items: Vec<Item>) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::with_capacity(items.len());
+    let mut folded: Vec<String> = Vec::new();
+    let mut fold_at = None;
+    let flush = |out: &mut Vec<Item>, folded: &mut Vec<String>, fold_at: &mut Option<usize>| {
+        if let Some(at) = fold_at.take() {
+            let note = format!("also: {} (w shows them)", folded.join(", "));
+            out.insert(at, Item::note(note, Tone::Dim));
+            folded.clear();
+        }
+    };
+    let mut rest = items.into_iter().peekable();
+    while let Some(item) = rest.next() {
+        if matches!(item, Item::Heading(_)) {
+            flush(&mut out, &mut folded, &mut fold_at);
+        }
+        let amended = matches!(rest.peek(), Some(Item::Was(_)));
+        match &item {
+            Item::Row(row)
+                if row.key.starts_with("param:")
+                    && row.mark == Mark::None
+                    && !amended
+                    && !NEVER_FOLDED.contains(&row.label.as_str()) =>
+            {
+                fold_at.get_or_insert(out.len());
+                folded.push(row.label.clone());
+            }
+            _ => out.push(item),
+        }
+    }
+    flush(&mut out, &mut folded, &mut fold_at);
+    out
+}
+
 /// A parameter the learner removed: `−`, and what it would have been.
 fn removed_items(removed: &Amendment) -> Vec<Item> {
     let mut items = vec![Item::marked(
@@ -353,6 +475,7 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        202 => "Accepted",
         302 => "Found",
         303 => "See Other",
         400 => "Bad Request",
@@ -360,6 +483,16 @@ pub fn reason(status: u16) -> &'static str {
         404 => "Not Found",
         _ => "",
     }
+}
+
+/// A field of a JSON answer as a row; an OAuth error's fields read as bad.
+pub fn json_field(name: &str, text: String, tone: Tone) -> Item {
+    let tone = if name.starts_with("error") {
+        Tone::Bad
+    } else {
+        tone
+    };
+    Item::marked(format!("json:{name}"), name, text, Mark::None, tone)
 }
 
 /// A response: its status, then a redirect's parameters, or the fields of a
@@ -402,18 +535,7 @@ pub fn response_items(response: &HttpResponse) -> Vec<Item> {
                 serde_json::Value::String(s) => s,
                 other => other.to_string(),
             };
-            let tone = if name.starts_with("error") {
-                Tone::Bad
-            } else {
-                tone
-            };
-            items.push(Item::marked(
-                format!("json:{name}"),
-                name,
-                text,
-                Mark::None,
-                tone,
-            ));
+            items.push(json_field(&name, text, tone));
         }
     } else if html {
         items.push(Item::note("(an HTML error page)", tone));

@@ -11,7 +11,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use crate::flow::{Flow, Stage};
 
 use super::app::{App, RunKey};
-use super::client_pane::{client_items, pending};
+use super::client_pane::{client_items_brief, pending};
 use super::pane::Pane;
 use super::rows::{Item, Mark, Tone};
 use super::server_pane::server_items;
@@ -82,7 +82,10 @@ pub fn columns(app: &App, column_width: u16) -> [(String, Vec<Item>); 2] {
             // side keeps only what the server did with it.
             let mut server = server_items(run, flow, app.stage, left);
             drop_received(&mut server);
-            Some((client_items(&run.trace, record), server))
+            // Without what it received, the server's answers to the MCP
+            // calls read as one line repeated: once is enough.
+            server.dedup();
+            Some((client_items_brief(&run.trace, record), server))
         });
         (title, parts)
     };

@@ -17,17 +17,17 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::flow::{Engine, Scenario, Step};
+use crate::flow::{Engine, Scenario, Stage, Step};
 
-use super::app::{App, Msg, RunEvent, RunKey};
+use super::app::{App, BrowserWait, Msg, RunEvent, RunKey, Upto};
 use super::keymap::key_action;
 use super::persist::Saver;
 use super::view;
-use super::{autoplay, presenter_feed};
+use super::{autoplay, open_url, presenter_feed};
 use crate::presenter::Publisher;
 
 struct Task {
-    target: watch::Sender<u8>,
+    target: watch::Sender<Upto>,
     handle: JoinHandle<()>,
 }
 
@@ -48,7 +48,7 @@ impl Tasks {
         }
         for (key, upto) in app.demands() {
             let task = self.running.entry(key).or_insert_with(|| {
-                let (target, wanted) = watch::channel(0);
+                let (target, wanted) = watch::channel(Upto::NOTHING);
                 let handle = tokio::spawn(drive(
                     key,
                     app.scenario(key),
@@ -75,13 +75,14 @@ impl Tasks {
     }
 }
 
-/// One run of the engine: starts it, then performs stages as they are
-/// wanted, reporting each record. Errors are reported, never panicked on.
+/// One run of the engine: opens it, then performs the steps of stage 0
+/// and the stages as they are wanted, reporting each record. Errors are
+/// reported, never panicked on.
 async fn drive(
     run: RunKey,
     scenario: Scenario,
     generation: u64,
-    mut wanted: watch::Receiver<u8>,
+    mut wanted: watch::Receiver<Upto>,
     tx: mpsc::Sender<Msg>,
 ) {
     let send = |event| {
@@ -96,7 +97,7 @@ async fn drive(
             .is_ok()
         }
     };
-    let mut engine = match Engine::start(scenario).await {
+    let mut engine = match Engine::open(scenario).await {
         Ok(engine) => engine,
         Err(error) => {
             tracing::warn!(?run, %error, "flow failed to start");
@@ -107,10 +108,8 @@ async fn drive(
     if !send(RunEvent::started(&engine)).await {
         return;
     }
-    if !send(RunEvent::planned(&mut engine)).await {
-        return;
-    }
-    let mut done = 0u8;
+    let mut done = Upto::NOTHING;
+    let mut announced = None;
     let mut finished = false;
     loop {
         // The server stays up once the run is done, for as long as the
@@ -120,14 +119,8 @@ async fn drive(
                 if !more {
                     return;
                 }
-                match engine.step().await {
-                    Ok(Some(step)) => {
-                        if let Step::Stage(record) = &step {
-                            done = record.stage.number();
-                            tracing::debug!(?run, stage = done, "stage recorded");
-                        }
-                        RunEvent::from(step)
-                    }
+                match advance(&mut engine, &mut done, &mut announced, run).await {
+                    Ok(Some(event)) => event,
                     Ok(None) => {
                         finished = true;
                         continue;
@@ -145,10 +138,81 @@ async fn drive(
             },
         };
         let external = matches!(event, RunEvent::External(_));
-        if !send(event).await || (!external && !send(RunEvent::planned(&mut engine)).await) {
+        let waiting = matches!(event, RunEvent::AwaitingBrowser(_));
+        if !send(event).await
+            || (!external && !waiting && !send(RunEvent::planned(&mut engine)).await)
+        {
             return;
         }
     }
+}
+
+/// The run's next move: a step of stage 0, or, before a stage that waits
+/// for the learner's browser, the URL to open (tried at once), or the next
+/// stage. `None` once there is nothing left to do.
+async fn advance(
+    engine: &mut Engine,
+    done: &mut Upto,
+    announced: &mut Option<Stage>,
+    run: RunKey,
+) -> Result<Option<RunEvent>, crate::flow::FlowError> {
+    if engine.discovering() {
+        let Some(step) = engine.discover_next().await? else {
+            *done = Upto::DISCOVERED;
+            return Ok(Some(RunEvent::Planned(None)));
+        };
+        let more = engine.discovering();
+        let client_id = engine.client_id().map(str::to_owned);
+        *done = match (*done, more) {
+            (_, false) => Upto::DISCOVERED,
+            (Upto::Discovery(n), true) => Upto::Discovery(n.saturating_add(1)),
+            (other, true) => other,
+        };
+        return Ok(Some(RunEvent::Discovered {
+            step: Box::new(step),
+            more,
+            client_id,
+        }));
+    }
+    // Before a stage that waits for the learner's browser, the screen gets
+    // the URL once; the next call then waits for the browser.
+    if engine.waits_for_browser()
+        && let Some(stage) = engine.next_stage()
+        && *announced != Some(stage)
+    {
+        *announced = Some(stage);
+        let url = match engine.browser_url()? {
+            Some(url) => url,
+            None => engine
+                .trace()
+                .stages
+                .iter()
+                .find_map(|s| s.client.authorization_url.clone())
+                .unwrap_or_default(),
+        };
+        let opened = if stage == Stage::AuthorizationRequest {
+            tracing::info!(%url, "opening the authorization URL in the learner's browser");
+            open_url::open(&url).await
+        } else {
+            Ok("already open".to_owned())
+        };
+        return Ok(Some(RunEvent::AwaitingBrowser(BrowserWait {
+            stage,
+            url,
+            opened,
+            handle: engine.browser_handle(),
+        })));
+    }
+    Ok(match engine.step().await? {
+        Some(step) => {
+            if let Step::Stage(record) = &step {
+                *done = Upto::stage(record.stage);
+                tracing::debug!(?run, stage = record.stage.number(), "stage recorded");
+            }
+            Some(RunEvent::from(step))
+        }
+        None => None,
+    })
 }
 
 /// Runs the app on the terminal until it quits or a signal ends it. The flow

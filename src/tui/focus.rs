@@ -101,6 +101,8 @@ mod tests {
             lessons: Arc::new(LessonSet::builtin().without_checkpoints()),
             autoplay: None,
             code_lifetime: None,
+            registration: crate::flow::Registration::Cimd,
+            browser: crate::flow::BrowserMode::Simulated,
         })
     }
 

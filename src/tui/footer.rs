@@ -77,6 +77,12 @@ fn label(app: &App, does: Does, label: &'static str) -> Option<Cow<'static, str>
         (Does::Act(Action::Next | Action::Prev), Mode::AttackLab) => Some("step".into()),
         (Does::JumpToDigit | Does::Act(Action::Amend), Mode::AttackLab) => None,
         (Does::Act(Action::Close), Mode::AttackLab) => Some("back to the flow".into()),
+        (Does::Act(Action::Close), _) if app.browser_wait().is_some() => {
+            Some("simulated browser".into())
+        }
+        (Does::Act(Action::Next | Action::Prev), _) if app.place == tour::Place::Discovery => {
+            Some("step".into())
+        }
         (Does::Act(Action::Close), _) => None,
         // Inside an attack, `a` lists them again to pick another.
         (Does::Act(Action::ToggleAttack), Mode::AttackLab) => Some("attacks".into()),

@@ -6,7 +6,7 @@ pub const TERMS: &[(&str, &str)] = &[
     (
         "public client",
         "a client that cannot keep a secret, such as an MCP client on the user's machine: it \
-         registers without a client secret and proves nothing of itself at the token endpoint \
+         has no client secret and proves nothing of itself at the token endpoint \
          (OAuth 2.1 §2.1). PKCE is its proof instead.",
     ),
     (

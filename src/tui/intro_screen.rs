@@ -16,7 +16,6 @@ use super::rows::{word_wrap, wrap_styled};
 use super::scroll::Extent;
 use super::text_panel;
 use super::theme::Theme;
-use super::tour::first_stage;
 
 /// The title under the top bar: "Introduction · " and the lesson's title.
 pub fn title(app: &App) -> String {
@@ -69,6 +68,11 @@ fn text(app: &App, width: usize) -> Text<'static> {
 fn tour_lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     const INDENT: usize = 5;
     let mut lines = vec![Line::styled("The tour", theme.heading)];
+    let zero = super::discovery_screen::STAGE_TITLE.trim_start_matches("0 · ");
+    lines.push(Line::from(vec![
+        Span::styled(" 0 · ", theme.key),
+        Span::styled(zero.to_owned(), theme.value),
+    ]));
     for stage in Stage::ALL {
         let title = word_wrap(stage.title(app.flow), width.saturating_sub(INDENT));
         for (i, piece) in title.into_iter().enumerate() {
@@ -85,11 +89,9 @@ fn tour_lines(app: &App, theme: &Theme, width: usize) -> Vec<Line<'static>> {
     ));
     lines.push(Line::default());
     lines.push(Line::styled(
-        format!(
-            "→ starts stage {} · c shows both flows side by side · a the attacks · \
-             w the raw HTTP · ? the keys and a glossary",
-            first_stage().number()
-        ),
+        "→ starts stage 0 · c shows both flows side by side · a the attacks · \
+         w the raw HTTP · ? the keys and a glossary"
+            .to_owned(),
         theme.dim,
     ));
     lines

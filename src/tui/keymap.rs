@@ -88,6 +88,10 @@ mod tests {
             keymap(press(KeyCode::Char('4'))),
             Some(Action::Jump(Stage::CodeIssued))
         );
+        assert_eq!(
+            keymap(press(KeyCode::Char('0'))),
+            Some(Action::JumpToDiscovery)
+        );
         assert_eq!(keymap(press(KeyCode::Char('7'))), None);
         assert_eq!(
             keymap(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),

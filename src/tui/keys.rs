@@ -107,6 +107,7 @@ pub const KEYS: &[Binding] = &[
     },
     Binding {
         keys: &[
+            Plain(Char('0')),
             Plain(Char('1')),
             Plain(Char('2')),
             Plain(Char('3')),
@@ -115,7 +116,7 @@ pub const KEYS: &[Binding] = &[
             Plain(Char('6')),
         ],
         does: Does::JumpToDigit,
-        help: "jump to a stage",
+        help: "jump to a stage (0: how the client finds the server and gets a client_id)",
         hint: hint("jump", 1),
     },
     Binding {
@@ -226,6 +227,7 @@ impl Binding {
         match self.does {
             Does::Act(action) => Some(action),
             Does::JumpToDigit => match key {
+                Plain(Char('0')) => Some(Action::JumpToDiscovery),
                 Plain(Char(c)) => {
                     Stage::from_number(c.to_digit(10)?.try_into().ok()?).map(Action::Jump)
                 }
@@ -575,6 +577,7 @@ mod tests {
             Action::Next
             | Action::Prev
             | Action::Jump(_)
+            | Action::JumpToDiscovery
             | Action::ToggleContrast
             | Action::ToggleAttack
             | Action::ToggleHelp
@@ -597,6 +600,7 @@ mod tests {
         };
         let mut all: Vec<Action> = Stage::ALL.into_iter().map(Action::Jump).collect();
         all.extend([
+            Action::JumpToDiscovery,
             Action::Next,
             Action::Prev,
             Action::ToggleContrast,
@@ -655,6 +659,8 @@ mod tests {
             lessons: Arc::new(LessonSet::builtin()),
             autoplay: None,
             code_lifetime: None,
+            registration: crate::flow::Registration::Cimd,
+            browser: crate::flow::BrowserMode::Simulated,
         });
         app.update(match mode {
             Mode::Stepping => Action::Close,
@@ -692,8 +698,8 @@ mod tests {
             })
             .collect();
         let mut all = names();
-        // `1 … 6` stands for the digits between.
-        all.retain(|k| !matches!(k.as_str(), "2" | "3" | "4" | "5"));
+        // `0 … 6` stands for the digits between.
+        all.retain(|k| !matches!(k.as_str(), "1" | "2" | "3" | "4" | "5"));
         assert_eq!(listed, all);
     }
 

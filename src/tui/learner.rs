@@ -94,6 +94,7 @@ impl Learner {
 pub fn screens(app: &App) -> Vec<Screen> {
     match app.place {
         Place::Intro => return vec![Screen::Intro],
+        Place::Discovery => return vec![Screen::Discovery],
         Place::Summary => return vec![Screen::Summary],
         Place::Stages => {}
     }
@@ -192,6 +193,8 @@ mod tests {
             lessons: std::sync::Arc::new(crate::lessons::LessonSet::builtin()),
             autoplay: None,
             code_lifetime: None,
+            registration: crate::flow::Registration::Cimd,
+            browser: crate::flow::BrowserMode::Simulated,
         });
         app.update(Action::ToggleAttack);
         assert!(screens(&app).is_empty(), "the picker shows no attack yet");

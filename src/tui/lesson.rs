@@ -18,6 +18,7 @@ use super::focus::Focus;
 use super::markdown;
 use super::rows::wrap_styled;
 use super::scroll::Extent;
+use super::tour::Place;
 use super::{attack, bench};
 
 /// The title and text of the lesson the screen shows.
@@ -31,6 +32,9 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
                 Text::raw("(no lesson for this attack)"),
             ),
         };
+    }
+    if app.place == Place::Discovery {
+        return discovery_lesson(app);
     }
     // An experiment's lesson is filled at the stage whose request it
     // changed (its own), a stage's lesson at that stage.
@@ -104,6 +108,26 @@ pub fn lesson(app: &App) -> (String, Text<'static>) {
                 Err(error) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
             },
         },
+    };
+    (lesson.title.clone(), with_notes(app, lesson, text))
+}
+
+/// Stage 0's lesson, filled from the run once its first step is recorded.
+fn discovery_lesson(app: &App) -> (String, Text<'static>) {
+    let styles = app.theme.markdown_styles();
+    let Some(lesson) = app.lessons.by_id("discovery") else {
+        return (
+            super::discovery_screen::STAGE_TITLE.to_owned(),
+            Text::raw("(no lesson for this screen)"),
+        );
+    };
+    let run = app
+        .run(RunKey::honest(app.flow))
+        .filter(|run| !run.trace.setup.is_empty());
+    let text = match run.map(|run| lesson.fill_for_screen(&run.trace, None)) {
+        None => Text::styled("waiting for the real exchange…", app.theme.dim),
+        Some(Ok(markdown)) => markdown::lesson_text(&markdown, &styles),
+        Some(Err(error)) => Text::styled(format!("lesson error: {error}"), app.theme.bad),
     };
     (lesson.title.clone(), with_notes(app, lesson, text))
 }

@@ -15,6 +15,7 @@ use crate::summary::resume_stage;
 use super::TourOptions;
 use super::app::{App, Config};
 use super::learner::{self, Learner};
+use super::tour::{Opening, Place};
 
 /// Builds the app a tour opens with. Reads the progress from `store` (the
 /// only I/O here); `located` is the store's own warning, if finding it gave
@@ -30,7 +31,11 @@ pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -
     };
     let mut app = App::new(Config {
         flow: options.flow,
-        stage: options.stage.or(resumed).unwrap_or(Stage::Verifier),
+        stage: options
+            .stage
+            .map(Opening::stage)
+            .or(resumed)
+            .unwrap_or(Stage::Verifier),
         seed: Some(options.seed.unwrap_or_else(rand::random)),
         port: options.port,
         edits: options.edits,
@@ -39,7 +44,12 @@ pub fn start(options: TourOptions, mut store: Store, located: Option<Warning>) -
         lessons: options.lessons,
         autoplay: options.autoplay,
         code_lifetime: options.code_lifetime,
+        registration: options.registration,
+        browser: options.browser,
     });
+    if options.stage == Some(Opening::Discovery) {
+        app.place = Place::Discovery;
+    }
     app.learner = Learner::new(progress);
     learner::note_screen(&mut app);
     let warning = located.or(loaded);

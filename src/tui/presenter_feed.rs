@@ -7,8 +7,8 @@ use crate::lessons::Lesson;
 use crate::presenter::NotesFrame;
 
 use super::app::{App, Mode};
-use super::tour::{Place, first_stage};
-use super::{bench, stage_bar, summary_screen};
+use super::tour::{self, Place, first_stage};
+use super::{bench, discovery_screen, stage_bar, summary_screen};
 
 /// The presenter's frame for the screen the app shows.
 pub fn frame(app: &App) -> NotesFrame {
@@ -26,6 +26,7 @@ pub fn frame(app: &App) -> NotesFrame {
 fn shown_lesson(app: &App) -> Option<&Lesson> {
     match app.place {
         Place::Intro => return app.lessons.by_id("intro"),
+        Place::Discovery => return app.lessons.by_id("discovery"),
         Place::Summary => return app.lessons.by_id("summary"),
         Place::Stages => {}
     }
@@ -38,9 +39,15 @@ fn shown_lesson(app: &App) -> Option<&Lesson> {
 /// Where Right leads from here.
 fn next_title(app: &App) -> Option<String> {
     match app.place {
-        Place::Intro => {
-            let first = first_stage();
-            return Some(format!("{} · {}", first.number(), first.title(app.flow)));
+        Place::Intro => return Some(discovery_screen::STAGE_TITLE.to_owned()),
+        Place::Discovery => {
+            let (recorded, complete) = tour::discovery_steps(app);
+            return Some(if !complete || app.discovery_step + 1 < recorded {
+                format!("step {} of stage 0", app.discovery_step + 2)
+            } else {
+                let first = first_stage();
+                format!("{} · {}", first.number(), first.title(app.flow))
+            });
         }
         Place::Summary => return None,
         Place::Stages => {}
@@ -87,6 +94,8 @@ mod tests {
             lessons: Arc::new(LessonSet::builtin().without_checkpoints()),
             autoplay: None,
             code_lifetime: None,
+            registration: crate::flow::Registration::Cimd,
+            browser: crate::flow::BrowserMode::Simulated,
         });
         let five = frame(&app);
         assert_eq!(
@@ -102,15 +111,26 @@ mod tests {
         );
         app.update(Action::Next);
         assert_eq!(frame(&app).next.as_deref(), Some(summary_screen::TITLE));
-        // Left from stage 1: the introduction, its notes, then stage 1.
+        // Left from stage 1: stage 0 and its notes, then the introduction,
+        // its notes, then stage 0.
         app.update(Action::Jump(Stage::Verifier));
+        app.update(Action::Prev);
+        let zero = frame(&app);
+        assert!(
+            zero.title.starts_with(discovery_screen::STAGE_TITLE),
+            "{}",
+            zero.title
+        );
+        assert!(zero.notes.as_deref().unwrap().contains("registration dcr"));
+        assert_eq!(
+            zero.next.as_deref(),
+            Some("step 2 of stage 0"),
+            "stage 0 not over yet"
+        );
         app.update(Action::Prev);
         let intro = frame(&app);
         assert_eq!(intro.title, "Introduction · What PKCE protects");
         assert!(intro.notes.as_deref().unwrap().contains("Step 04"));
-        assert_eq!(
-            intro.next.as_deref(),
-            Some("1 · The client generates a random code_verifier")
-        );
+        assert_eq!(intro.next.as_deref(), Some(discovery_screen::STAGE_TITLE));
     }
 }

@@ -230,6 +230,9 @@ fn outcome(app: &App, stage: Stage) -> Option<String> {
 
 /// Draws the strip for the current stage of the app's flow.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if app.place == super::tour::Place::Discovery {
+        return super::discovery_screen::render_strip(app, area, buf);
+    }
     let theme = &app.theme;
     let width = usize::from(area.width);
     let lines: Vec<Line> = if area.height >= 6 {

@@ -6,7 +6,9 @@
 //! amended it, as in the CLIENT pane (the server itself cannot tell).
 
 use crate::flow::{Flow, Stage};
-use crate::record::{Amendment, PkceCheck, PkceVerdict, ServerEvent, StoredCode};
+use crate::record::{
+    Actor, Amendment, PkceCheck, PkceVerdict, ServerEvent, StepRecord, StoredCode,
+};
 
 use super::app::Run;
 use super::client_pane::{amended_param_items, param_items, pkce_mark};
@@ -84,8 +86,17 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
             },
             Tone::Dim,
         ));
-        items.push(Item::Heading("registered clients".into()));
-        items.push(Item::row("client_id", "client_id", registered_client(run)));
+        match run.trace.registered_client_id() {
+            Some(client_id) => {
+                items.push(Item::Heading("registered clients".into()));
+                items.push(Item::row("client_id", "client_id", client_id));
+            }
+            // A client ID metadata document: nothing registered ahead.
+            None => items.push(Item::note(
+                "registered clients: none; it will fetch this client's document when stage 3 names its client_id",
+                Tone::Dim,
+            )),
+        }
         items.push(Item::row("pending", "pending codes", "none yet"));
         return items;
     }
@@ -97,6 +108,16 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
         .token_step()
         .into_iter()
         .flat_map(|s| s.server_events.iter())
+        .collect();
+    // A request the server sent itself (CIMD: the client's metadata
+    // document, fetched while it handled the authorization request): what
+    // it fetched and what it checked, right after what it received.
+    let mut fetches: Vec<Item> = run
+        .stage(stage)
+        .into_iter()
+        .flat_map(|r| r.steps.iter())
+        .filter(|s| s.actor == Actor::Server)
+        .flat_map(fetch_items)
         .collect();
     for (i, event) in events.iter().enumerate() {
         let repeated = earlier[..]
@@ -125,10 +146,12 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
             } if !params.is_empty() => {
                 items.push(Item::Heading(format!("← received {method} {path}")));
                 items.extend(amended_param_items(params, amendments_of(run, event), flow));
+                items.append(&mut fetches);
             }
             _ => items.extend(event_items(event, flow, seconds_left)),
         }
     }
+    items.append(&mut fetches);
     let checked = events
         .iter()
         .any(|e| matches!(e, ServerEvent::PkceChecked(_)));
@@ -141,6 +164,35 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
     }
     if items.is_empty() {
         items.push(Item::note("(no event reported at this stage)", Tone::Dim));
+    }
+    items
+}
+
+/// The server's own request and its checks of the answer: those that held
+/// in one line (the wire view shows the document), any that failed in full.
+fn fetch_items(step: &StepRecord) -> Vec<Item> {
+    let mut items = Vec::new();
+    let fetched = step.exchange.as_ref().map_or_else(
+        || step.purpose.clone(),
+        |exchange| {
+            let path = url::Url::parse(&exchange.request.url)
+                .map(|u| u.path().to_owned())
+                .unwrap_or_else(|_| exchange.request.url.clone());
+            format!(
+                "fetched the client's document (GET {path}, {})",
+                exchange.response.status
+            )
+        },
+    );
+    let held = step.checks.iter().filter(|c| c.passed).count();
+    let failed = step.checks.iter().any(|c| !c.passed);
+    items.push(if failed {
+        Item::note(format!("✗ {fetched}"), Tone::Bad)
+    } else {
+        Item::note(format!("✓ {fetched}: {held} checks held"), Tone::Good)
+    });
+    for check in step.checks.iter().filter(|c| !c.passed) {
+        items.push(Item::note(format!("✗ {}", check.rule), Tone::Bad));
     }
     items
 }
@@ -158,10 +210,6 @@ fn amendments_of<'a>(run: &'a Run, event: &ServerEvent) -> &'a [Amendment] {
 
 /// The client the server reports it registered (its own event, not the
 /// client's reading of the registration response).
-fn registered_client(run: &Run) -> String {
-    run.trace.registered_client_id().unwrap_or("…").to_owned()
-}
-
 fn challenge_rows(stored: &StoredCode, flow: Flow) -> Vec<Item> {
     let row = |key: &str, label: &str, value: &Option<String>| match value {
         Some(v) => Item::marked(key, label, v, pkce_mark(flow), Tone::Normal),

@@ -20,6 +20,7 @@ use super::tour::Place;
 pub fn title_lines(app: &App, width: u16) -> Vec<String> {
     let text = match app.mode {
         _ if app.place == Place::Intro => super::intro_screen::title(app),
+        _ if app.place == Place::Discovery => super::discovery_screen::title(app),
         _ if app.place == Place::Summary => super::summary_screen::TITLE.to_owned(),
         Mode::Stepping | Mode::Wire => {
             format!("{} · {}", app.stage.number(), app.stage.title(app.flow))
@@ -55,12 +56,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let last = Stage::ALL.last().map_or(0, |s| s.number());
         let here = match app.place {
             Place::Intro => " · introduction ".to_owned(),
+            Place::Discovery => format!(" · stage 0/{last} "),
             Place::Stages => format!(" · stage {}/{last} ", app.stage.number()),
             Place::Summary => " · summary ".to_owned(),
         };
         left.push(Span::styled(here, theme.value));
         for stage in Stage::ALL {
-            let (dot, style) = if app.place == Place::Intro {
+            let (dot, style) = if matches!(app.place, Place::Intro | Place::Discovery) {
                 ("○", theme.dim)
             } else if app.place == Place::Summary {
                 ("●", theme.value)

@@ -15,7 +15,9 @@ use crate::flow::Stage;
 
 use super::app::{App, Run, RunKey};
 use super::bench;
-use super::client_pane::{client_items, fold_unamended, pending};
+use super::client_pane::{
+    client_items, client_items_brief, fold_ordinary, fold_unamended, pending,
+};
 use super::pane::Pane;
 use super::rows::{Item, Tone, str_width};
 use super::sequence;
@@ -30,7 +32,38 @@ fn min_lesson(body_height: u16) -> u16 {
 
 /// The stepping screen laid out in `body`.
 pub fn layout(app: &App, body: Rect) -> Panes {
-    let (mut client, mut server) = pane_items(app);
+    let (mut client, server) = pane_items(app);
+    // Stage 6 on a small screen: the MCP session in one line and the
+    // tool's answer, so that the server's verdict and the answer show.
+    if app.stage == Stage::Verification
+        && overflows(app, body, &client, &server)
+        && let Some(brief) = brief_client_items(app)
+    {
+        client = brief;
+    }
+    layout_items(app, body, client, server)
+}
+
+/// Whether these panes, folded as [`layout_items`] folds them, still need
+/// more rows than they get.
+fn overflows(app: &App, body: Rect, client: &[Item], server: &[Item]) -> bool {
+    let strip = sequence::height(body.height);
+    let room = body.height.saturating_sub(strip + min_lesson(body.height));
+    let client = fold_ordinary(fold_unamended(client.to_vec()));
+    let server = fold_ordinary(fold_unamended(server.to_vec()));
+    split_panes(app, body, room, &client, &server).1 > room
+}
+
+/// The CLIENT items of the stage shown, its MCP session in one line.
+fn brief_client_items(app: &App) -> Option<Vec<Item>> {
+    let run = app.run(RunKey::honest(app.flow))?;
+    let record = run.stage(app.stage).filter(|r| r.reached)?;
+    Some(client_items_brief(&run.trace, record))
+}
+
+/// The CLIENT and SERVER panes holding these items, the strip and the
+/// lesson, laid out in `body` (stage 0 lays out its own items so).
+pub fn layout_items(app: &App, body: Rect, mut client: Vec<Item>, mut server: Vec<Item>) -> Panes {
     let strip = sequence::height(body.height);
     let min_lesson = min_lesson(body.height);
     let room = body.height.saturating_sub(strip + min_lesson);
@@ -40,6 +73,13 @@ pub fn layout(app: &App, body: Rect) -> Panes {
     if split.1 > room {
         client = fold_unamended(client);
         server = fold_unamended(server);
+        split = split_panes(app, body, room, &client, &server);
+    }
+    // Still too tall (80×24): the parameters every flow sends alike fold,
+    // so that PKCE's values stay in view.
+    if split.1 > room {
+        client = fold_ordinary(client);
+        server = fold_ordinary(server);
         split = split_panes(app, body, room, &client, &server);
     }
     let (left, want) = split;
@@ -106,7 +146,9 @@ fn pane_items(app: &App) -> (Vec<Item>, Vec<Item>) {
 /// The width of the left pane and the height the taller pane wants:
 /// among splits from 40 to 60 %, those that cut no value when there are
 /// any; of those, halves when the panes fit in `room` rows, else the
-/// split where the taller pane is shortest.
+/// split where the taller pane is shortest. When every split cuts a value
+/// (80 columns), halves unless another split saves more than a row: a
+/// value both panes show then breaks at the same character on both sides.
 fn split_panes(app: &App, body: Rect, room: u16, client: &[Item], server: &[Item]) -> (u16, u16) {
     let splits = [50u16, 45, 55, 40, 60].map(|percent| {
         let left = body.width * percent / 100;
@@ -117,6 +159,13 @@ fn split_panes(app: &App, body: Rect, room: u16, client: &[Item], server: &[Item
         (left, want, whole)
     });
     let any_whole = splits.iter().any(|&(_, _, whole)| whole);
+    if !any_whole {
+        // Halves unless another split saves more than a row.
+        let shortest = splits.iter().map(|&(_, want, _)| want).min().unwrap_or(0);
+        if splits[0].1 <= shortest + 1 {
+            return (splits[0].0, splits[0].1);
+        }
+    }
     splits
         .into_iter()
         .enumerate()

@@ -20,8 +20,9 @@ use super::rows::Item;
 use super::scroll::Extent;
 use super::tour::Place;
 use super::{
-    attack, checkpoint, contrast, editor, footer, help, intro_screen, lesson, sequence, stage_bar,
-    status_line, stepping, summary_screen, too_small, wire_view,
+    attack, browser_screen, checkpoint, contrast, discovery_screen, editor, footer, help,
+    intro_screen, lesson, sequence, stage_bar, status_line, stepping, summary_screen, too_small,
+    wire_view,
 };
 
 /// Where each part of the screen goes, and what the panes list.
@@ -47,6 +48,8 @@ enum Body {
     Intro(Rect),
     /// The end summary, after the last stage.
     Summary(Rect),
+    /// A stage waiting for the learner's browser (`--browser`).
+    Browser(Rect),
     /// An attack of the attack lab, laid out by its own module.
     Attack(attack::Layout),
 }
@@ -104,7 +107,11 @@ impl Screen {
         let body = match (app.place, app.mode) {
             (Place::Intro, _) => Body::Intro(body),
             (Place::Summary, _) => Body::Summary(body),
+            (Place::Discovery, Mode::Wire) => Body::Wire(body),
+            (Place::Discovery, _) if app.focus == Focus::Lesson => Body::Lesson(body),
+            (Place::Discovery, _) => Body::Panes(discovery_screen::layout(app, body)),
             (Place::Stages, _) if app.focus == Focus::Lesson => Body::Lesson(body),
+            (Place::Stages, Mode::Stepping) if browser_screen::shows(app) => Body::Browser(body),
             (Place::Stages, Mode::Stepping) => Body::Panes(stepping::layout(app, body)),
             (Place::Stages, Mode::Contrast) => Body::Panes(contrast::layout(app, body)),
             (Place::Stages, Mode::Wire) => Body::Wire(body),
@@ -137,6 +144,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Body::Wire(area) => wire_view::render(app, area, buf),
         Body::Intro(area) => intro_screen::render(app, area, buf),
         Body::Summary(area) => summary_screen::render(app, area, buf),
+        Body::Browser(area) => browser_screen::render(app, area, buf),
         Body::Attack(layout) => layout.render(app, buf),
     }
     if let Some(editor) = &app.editor {
@@ -260,6 +268,7 @@ fn main_extent(app: &App, screen: &Screen) -> Extent {
         Body::Wire(area) => wire_view::extent(app, *area),
         Body::Intro(area) => intro_screen::extent(app, *area),
         Body::Summary(area) => summary_screen::extent(app, *area),
+        Body::Browser(area) => browser_screen::extent(app, *area),
         Body::Attack(layout) => layout.extent(app),
     }
 }

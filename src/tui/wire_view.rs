@@ -15,7 +15,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Padding, Paragraph, Widget};
 
-use crate::record::{Amendment, StepRecord};
+use crate::record::{Actor, Amendment, StepRecord};
 use crate::wire::HttpResponse;
 
 use super::app::{App, RunKey};
@@ -24,6 +24,7 @@ use super::client_pane::reason;
 use super::rows::{hard_wrap, word_wrap, wrap_after};
 use super::scroll::Extent;
 use super::theme::Theme;
+use super::tour::Place;
 
 /// The lines of the wire view of the app's stage, for an inner width.
 pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
@@ -34,6 +35,17 @@ pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
         width,
     };
     let run = app.run(RunKey::honest(app.flow));
+    if app.place == Place::Discovery {
+        match super::discovery_screen::shown_step(app) {
+            Some(step) if step.exchange.is_some() => step_lines(&mut out, step, 1, 1, theme),
+            Some(_) => out.words(
+                "Nothing crossed the wire at this step: the client only named its client_id.",
+                theme.dim,
+            ),
+            None => out.words("waiting for the real exchange…", theme.dim),
+        }
+        return out.lines;
+    }
     let Some((run, record)) = run.and_then(|r| r.stage(app.stage).map(|s| (r, s))) else {
         let text = match run.and_then(|r| r.failed.as_deref()) {
             Some(error) => format!("✗ the run stopped: {error}"),
@@ -159,14 +171,25 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
     } else {
         String::new()
     };
+    // The server's own request (a client metadata document it fetched)
+    // goes to the client's listener, and the server is what read the
+    // answer; every other request goes to the server.
+    let (to, intro) = if step.actor == Actor::Server {
+        (
+            "the client's listener",
+            "the server's request, as it sent it:".to_owned(),
+        )
+    } else {
+        (
+            "server",
+            format!("{actor}'s request, as the server read it off the socket:"),
+        )
+    };
     out.words(
-        &format!("━━ {count}{actor} → server · {purpose}"),
+        &format!("━━ {count}{actor} → {to} · {purpose}"),
         theme.heading,
     );
-    out.words(
-        &format!("{actor}'s request, as the server read it off the socket:"),
-        theme.dim,
-    );
+    out.words(&intro, theme.dim);
     let sent_headers = &exchange.request.headers;
     match &step.received {
         Some(head) => {
@@ -206,7 +229,7 @@ fn step_lines(out: &mut Lines, step: &StepRecord, n: usize, total: usize, theme:
         amendment_lines(out, &step.amendments, theme);
         out.blank();
     }
-    response_lines(out, &exchange.response, theme);
+    response_lines(out, &exchange.response, step.actor == Actor::Server, theme);
 }
 
 /// What the learner changed, each parameter's planned and sent values one
@@ -232,9 +255,13 @@ fn amendment_lines(out: &mut Lines, amendments: &[Amendment], theme: &Theme) {
     }
 }
 
-fn response_lines(out: &mut Lines, response: &HttpResponse, theme: &Theme) {
+fn response_lines(out: &mut Lines, response: &HttpResponse, to_server: bool, theme: &Theme) {
     out.words(
-        "the server's response, as the client received it:",
+        if to_server {
+            "the client listener's response, as the server received it:"
+        } else {
+            "the server's response, as the client received it:"
+        },
         theme.dim,
     );
     let status = format!("HTTP/1.1 {} {}", response.status, reason(response.status));
@@ -261,10 +288,12 @@ fn response_lines(out: &mut Lines, response: &HttpResponse, theme: &Theme) {
 
 /// The wire view's frame over `area`, and the width its lines wrap to.
 fn block(app: &App, area: Rect) -> (Block<'static>, Rect) {
-    let title = format!(
-        " WIRE · stage {} · the raw HTTP, as it crossed 127.0.0.1 · w closes ",
-        app.stage.number()
-    );
+    let at = if app.place == Place::Discovery {
+        format!("stage 0 · step {}", app.discovery_step + 1)
+    } else {
+        format!("stage {}", app.stage.number())
+    };
+    let title = format!(" WIRE · {at} · the raw HTTP, as it crossed 127.0.0.1 · w closes ");
     let block = Block::bordered()
         .border_style(app.theme.border)
         .padding(Padding::left(1))

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use pkce_tutor::flow::{AttackRecord, Flow, Stage, StageRecord, StepRecord};
+use pkce_tutor::flow::{AttackRecord, Flow, Registration, Stage, StageRecord, StepRecord};
 use pkce_tutor::lessons::LessonSet;
 use pkce_tutor::record::PlannedRequest;
 use pkce_tutor::server::{ServerEvent, StoredCode};
@@ -42,13 +42,23 @@ pub fn app_with(flow: Flow, stage: Stage, theme: ThemeName, lessons: LessonSet) 
         lessons: Arc::new(lessons),
         autoplay: None,
         code_lifetime: None,
+        registration: pkce_tutor::flow::Registration::Cimd,
+        browser: pkce_tutor::flow::BrowserMode::Simulated,
     })
+}
+
+/// A fresh app (seed 7, built-in lessons, no checkpoints) whose client
+/// gets its client_id this way.
+pub fn app_registering(flow: Flow, stage: Stage, registration: Registration) -> App {
+    let mut app = app(flow, stage, ThemeName::Mono);
+    app.registration = registration;
+    app
 }
 
 /// Runs what the app needs for real, pinning the port.
 pub async fn load(app: &mut App) {
-    let mut port = None::<String>;
-    tui::load_with(app, |event| pin(event, &mut port))
+    let mut ports = Ports::default();
+    tui::load_with(app, |event| pin(event, &mut ports))
         .await
         .expect("the real flows run");
 }
@@ -63,33 +73,67 @@ pub async fn screen(flow: Flow, stage: Stage, actions: &[Action], theme: ThemeNa
     app
 }
 
-fn pin(event: RunEvent, port: &mut Option<String>) -> RunEvent {
-    if let RunEvent::Started { issuer, .. } = &event {
-        *port = issuer.rsplit(':').next().map(str::to_owned);
+/// The port the client's listener shows (its metadata document, a real
+/// browser's redirect): the server's plus 100, as with `--port`.
+pub const LISTENER_PORT: &str = "41337";
+
+/// The ports of a run as the OS picked them: the server's, the listener's.
+#[derive(Default)]
+pub struct Ports {
+    server: Option<String>,
+    listener: Option<String>,
+}
+
+fn pin(event: RunEvent, ports: &mut Ports) -> RunEvent {
+    let port_of = |origin: &str| origin.rsplit(':').next().map(str::to_owned);
+    if let RunEvent::Started { issuer, listener } = &event {
+        ports.server = port_of(issuer);
+        ports.listener = listener.as_deref().and_then(port_of);
     }
-    let Some(port) = port.clone() else {
+    let pairs: Vec<(String, &str)> = [
+        (ports.server.clone(), PORT),
+        (ports.listener.clone(), LISTENER_PORT),
+    ]
+    .into_iter()
+    .filter_map(|(from, to)| Some((from?, to)))
+    .collect();
+    if pairs.is_empty() {
         return event;
-    };
-    let from = format!("127.0.0.1:{port}");
-    let to = format!("127.0.0.1:{PORT}");
+    }
     let fix = |s: &mut String| {
-        if s.contains(&from) {
-            *s = s.replace(&from, &to);
-        }
-        // Percent-encoded, as in a Location header.
-        let enc = format!("127.0.0.1%3A{port}");
-        if s.contains(&enc) {
-            *s = s.replace(&enc, &format!("127.0.0.1%3A{PORT}"));
+        for (port, to) in &pairs {
+            let from = format!("127.0.0.1:{port}");
+            if s.contains(&from) {
+                *s = s.replace(&from, &format!("127.0.0.1:{to}"));
+            }
+            // Percent-encoded, as in a Location header.
+            let enc = format!("127.0.0.1%3A{port}");
+            if s.contains(&enc) {
+                *s = s.replace(&enc, &format!("127.0.0.1%3A{to}"));
+            }
         }
     };
     match event {
         RunEvent::Started {
             mut issuer,
-            mut setup,
+            mut listener,
         } => {
             fix(&mut issuer);
-            setup.iter_mut().for_each(|s| step(s, &fix));
-            RunEvent::Started { issuer, setup }
+            opt(&mut listener, &fix);
+            RunEvent::Started { issuer, listener }
+        }
+        RunEvent::Discovered {
+            mut step,
+            more,
+            mut client_id,
+        } => {
+            self::step(&mut step, &fix);
+            opt(&mut client_id, &fix);
+            RunEvent::Discovered {
+                step,
+                more,
+                client_id,
+            }
         }
         RunEvent::Planned(Some(mut plan)) => {
             planned(&mut plan.request, &fix);
@@ -135,19 +179,38 @@ fn exchange(e: &mut Exchange, fix: &impl Fn(&mut String)) {
 fn server_event(ev: &mut ServerEvent, fix: &impl Fn(&mut String)) {
     match ev {
         ServerEvent::Received { params: ps, .. } => params(ps, fix),
-        ServerEvent::ClientRegistered { redirect_uris, .. } => {
+        ServerEvent::ClientRegistered {
+            client_id,
+            redirect_uris,
+        } => {
+            fix(client_id);
             redirect_uris.iter_mut().for_each(fix)
         }
-        ServerEvent::ConsentShown { redirect_uri, .. } => fix(redirect_uri),
+        ServerEvent::ConsentShown {
+            client_id,
+            redirect_uri,
+        } => {
+            fix(client_id);
+            fix(redirect_uri);
+        }
         ServerEvent::CodeIssued(StoredCode {
+            client_id,
             redirect_uri,
             resource,
             ..
         }) => {
+            fix(client_id);
             fix(redirect_uri);
             opt(resource, fix);
         }
-        ServerEvent::TokenIssued { audience, .. } => opt(audience, fix),
+        ServerEvent::TokenIssued {
+            client_id,
+            audience,
+            ..
+        } => {
+            fix(client_id);
+            opt(audience, fix);
+        }
         ServerEvent::ResourceAccess { reason, .. } => opt(reason, fix),
         ServerEvent::Refused {
             error_description, ..
@@ -158,6 +221,7 @@ fn server_event(ev: &mut ServerEvent, fix: &impl Fn(&mut String)) {
 
 fn stage(r: &mut StageRecord, fix: &impl Fn(&mut String)) {
     let c = &mut r.client;
+    fix(&mut c.client_id);
     fix(&mut c.redirect_uri);
     fix(&mut c.resource);
     opt(&mut c.authorization_url, fix);
@@ -180,6 +244,8 @@ fn planned(p: &mut PlannedRequest, fix: &impl Fn(&mut String)) {
 }
 
 fn step(s: &mut StepRecord, fix: &impl Fn(&mut String)) {
+    fix(&mut s.purpose);
+    s.checks.iter_mut().for_each(|c| fix(&mut c.rule));
     if let Some(p) = &mut s.planned {
         planned(p, fix);
     }

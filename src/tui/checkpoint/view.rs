@@ -82,7 +82,7 @@ fn title(checkpoint: &Checkpoint, screen: Screen) -> String {
         }
         Screen::Experiment(..) => " Predict · before the experiment is sent ".to_owned(),
         Screen::Attack(..) => " Predict · before the attack is played ".to_owned(),
-        Screen::Intro | Screen::Summary => " Predict ".to_owned(),
+        Screen::Intro | Screen::Discovery | Screen::Summary => " Predict ".to_owned(),
     }
 }
 

@@ -396,6 +396,7 @@ const NEVER_FOLDED: &[&str] = &[
     "error",
     "error_description",
     "authorization",
+    "decision",
 ];
 
 /// The items of a pane with, in each request, the ordinary parameters sent

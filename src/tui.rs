@@ -59,7 +59,7 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use crate::flow::{Attack, BrowserMode, Edit, Engine, Flow, Registration, Stage, Step};
+use crate::flow::{Attack, BrowserMode, Edit, Engine, Flow, Registration, Stage};
 use crate::lessons::LessonSet;
 
 pub use ansi::buffer_ansi;
@@ -261,36 +261,18 @@ pub async fn load_with(
             })
         };
         feed(RunEvent::started(&engine));
-        let mut discovered = 0u8;
-        while engine.discovering() && Upto::Discovery(discovered) < upto {
-            let Some(step) = engine.discover_next().await.context("discovery")? else {
-                break;
-            };
-            discovered += 1;
-            let more = engine.discovering();
-            let client_id = engine.client_id().map(str::to_owned);
-            feed(RunEvent::Discovered {
-                step: Box::new(step),
-                more,
-                client_id,
-            });
-        }
         feed(RunEvent::planned(&mut engine));
-        let Upto::Stage(upto) = upto else {
-            continue;
-        };
-        while upto > 0
-            && let Some(step) = engine.step().await.context("running the flow")?
-        {
-            let done = match &step {
-                Step::Stage(record) => record.stage.number(),
-                Step::Attack(_) => 0,
-            };
-            feed(RunEvent::from(step));
-            feed(RunEvent::planned(&mut engine));
-            if done >= upto {
+        // As a flow task moves it (a simulated browser never waits).
+        let (mut done, mut announced) = (Upto::NOTHING, None);
+        while done < upto {
+            let advanced = event_loop::advance(&mut engine, &mut done, &mut announced)
+                .await
+                .context("running the flow")?;
+            let Some(event) = advanced else {
                 break;
-            }
+            };
+            feed(event);
+            feed(RunEvent::planned(&mut engine));
         }
     }
     Ok(())

@@ -102,13 +102,19 @@ pub struct HttpRequest {
     pub body: Option<String>,
 }
 
+/// A method and the path of a URL, e.g. `POST /token` (the URL itself if it
+/// does not parse).
+pub fn summary(method: &str, url: &str) -> String {
+    let path = url::Url::parse(url)
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| url.to_owned());
+    format!("{method} {path}")
+}
+
 impl HttpRequest {
     /// The request line and path, e.g. `POST /token`.
     pub fn summary(&self) -> String {
-        let path = url::Url::parse(&self.url)
-            .map(|u| u.path().to_owned())
-            .unwrap_or_else(|_| self.url.clone());
-        format!("{} {}", self.method, path)
+        summary(&self.method, &self.url)
     }
 
     /// The value of a request parameter.

@@ -116,6 +116,11 @@ impl PlannedRequest {
         }
     }
 
+    /// The method and path, e.g. `GET /authorize`.
+    pub fn summary(&self) -> String {
+        crate::wire::summary(&self.method, &self.url)
+    }
+
     /// The URL with the query parameters in it, as a browser opens it (the
     /// planned URL itself for a form or header request).
     pub fn full_url(&self) -> String {

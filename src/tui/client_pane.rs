@@ -122,11 +122,8 @@ fn items_of(trace: &Trace, record: &StageRecord, mcp_in_full: bool) -> Vec<Item>
             {
                 if let Some(planned) = &step.planned {
                     items.push(Item::Heading(format!(
-                        "client → your browser → {} {}",
-                        planned.method,
-                        url::Url::parse(&planned.url)
-                            .map(|u| u.path().to_owned())
-                            .unwrap_or_default()
+                        "client → your browser → {}",
+                        planned.summary()
                     )));
                     items.extend(amended_param_items(&planned.params, &step.amendments, flow));
                     items.push(Item::note(

@@ -121,14 +121,7 @@ fn client_items(run: &Run, step: &StepRecord) -> Vec<Item> {
     }
     if !step.checks.is_empty() {
         items.push(Item::Heading("the client checks".into()));
-        for check in &step.checks {
-            let (mark, tone) = if check.passed {
-                ("✓", Tone::Good)
-            } else {
-                ("✗", Tone::Bad)
-            };
-            items.push(Item::note(format!("{mark} {}", check.rule), tone));
-        }
+        items.extend(step.checks.iter().map(Item::check));
     }
     if !read.is_empty() {
         items.push(Item::Heading("it read".into()));

@@ -119,7 +119,7 @@ async fn drive(
                 if !more {
                     return;
                 }
-                match advance(&mut engine, &mut done, &mut announced, run).await {
+                match advance(&mut engine, &mut done, &mut announced).await {
                     Ok(Some(event)) => event,
                     Ok(None) => {
                         finished = true;
@@ -149,12 +149,13 @@ async fn drive(
 
 /// The run's next move: a step of stage 0, or, before a stage that waits
 /// for the learner's browser, the URL to open (tried at once), or the next
-/// stage. `None` once there is nothing left to do.
-async fn advance(
+/// stage (or the attack). `None` once there is nothing left to do. `done`
+/// says how far the run has gone; the flow tasks and [`super::load`] both
+/// move a run with it.
+pub(super) async fn advance(
     engine: &mut Engine,
     done: &mut Upto,
     announced: &mut Option<Stage>,
-    run: RunKey,
 ) -> Result<Option<RunEvent>, crate::flow::FlowError> {
     if engine.discovering() {
         let Some(step) = engine.discover_next().await? else {
@@ -207,7 +208,7 @@ async fn advance(
         Some(step) => {
             if let Step::Stage(record) = &step {
                 *done = Upto::stage(record.stage);
-                tracing::debug!(?run, stage = record.stage.number(), "stage recorded");
+                tracing::debug!(stage = record.stage.number(), "stage recorded");
             }
             Some(RunEvent::from(step))
         }

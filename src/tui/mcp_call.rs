@@ -99,12 +99,7 @@ pub fn items(step: &StepRecord, first: bool) -> Vec<Item> {
         if check.passed && (!method.starts_with("tools/call") || check.rule.contains("JSON-RPC")) {
             continue;
         }
-        let (mark, tone) = if check.passed {
-            ("✓", Tone::Good)
-        } else {
-            ("✗", Tone::Bad)
-        };
-        items.push(Item::note(format!("{mark} {}", check.rule), tone));
+        items.push(Item::check(check));
     }
     items
 }

@@ -93,6 +93,15 @@ impl Item {
     pub fn note(text: impl Into<String>, tone: Tone) -> Self {
         Self::Note(text.into(), tone)
     }
+
+    /// A rule a side of the protocol checked: ✓ and good, or ✗ and bad.
+    pub fn check(check: &crate::record::Check) -> Self {
+        if check.passed {
+            Self::note(format!("✓ {}", check.rule), Tone::Good)
+        } else {
+            Self::note(format!("✗ {}", check.rule), Tone::Bad)
+        }
+    }
 }
 
 fn char_width(c: char) -> usize {

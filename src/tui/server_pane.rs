@@ -175,11 +175,9 @@ fn fetch_items(step: &StepRecord) -> Vec<Item> {
     let fetched = step.exchange.as_ref().map_or_else(
         || step.purpose.clone(),
         |exchange| {
-            let path = url::Url::parse(&exchange.request.url)
-                .map(|u| u.path().to_owned())
-                .unwrap_or_else(|_| exchange.request.url.clone());
             format!(
-                "fetched the client's document (GET {path}, {})",
+                "fetched the client's document ({}, {})",
+                exchange.request.summary(),
                 exchange.response.status
             )
         },
@@ -191,9 +189,7 @@ fn fetch_items(step: &StepRecord) -> Vec<Item> {
     } else {
         Item::note(format!("✓ {fetched}: {held} checks held"), Tone::Good)
     });
-    for check in step.checks.iter().filter(|c| !c.passed) {
-        items.push(Item::note(format!("✗ {}", check.rule), Tone::Bad));
-    }
+    items.extend(step.checks.iter().filter(|c| !c.passed).map(Item::check));
     items
 }
 

@@ -32,14 +32,6 @@ impl Opening {
             Self::Stage(stage) => stage,
         }
     }
-
-    /// 0 to 6.
-    pub fn number(self) -> u8 {
-        match self {
-            Self::Discovery => 0,
-            Self::Stage(stage) => stage.number(),
-        }
-    }
 }
 
 /// Where the learner is in the tour.
@@ -132,8 +124,10 @@ fn enter_discovery(app: &mut App, step: usize) -> bool {
         app.mode = Mode::Stepping;
     }
     app.go_to(first_stage());
-    app.discovery_step = usize::MAX;
-    show_discovery_step(app, step)
+    app.discovery_step = step;
+    app.scroll = 0;
+    app.pane_scroll = [0; 2];
+    true
 }
 
 fn show_discovery_step(app: &mut App, step: usize) -> bool {

@@ -148,6 +148,9 @@ impl<'a> Summary<'a> {
         if self.seen.contains(&Screen::Intro) {
             parts.push("the introduction".to_owned());
         }
+        if self.seen.contains(&Screen::Discovery) {
+            parts.push(Screen::Discovery.to_string());
+        }
         for flow in [Flow::Pkce, Flow::Plain] {
             let mut stages: Vec<u8> = self
                 .seen
@@ -221,6 +224,20 @@ mod tests {
         assert_eq!(resume_stage(&progress, Flow::Pkce), None);
         progress.last_screen = Some("from/a-newer-version".into());
         assert_eq!(resume_stage(&progress, Flow::Pkce), None);
+    }
+
+    #[test]
+    fn stage_0_seen_is_listed_after_the_introduction() {
+        let lessons = LessonSet::builtin();
+        let mut progress = Progress::default();
+        for key in ["intro", "discovery", "pkce/stage-1"] {
+            progress.visit(key);
+        }
+        let summary = Summary::new(&progress, lessons.checkpoints());
+        assert_eq!(
+            summary.seen_text(),
+            "the introduction; stage 0 (discovery and registration); stage 1 of the flow with PKCE"
+        );
     }
 
     #[test]

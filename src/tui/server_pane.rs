@@ -139,6 +139,23 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
                 ),
                 Tone::Normal,
             )),
+            // An MCP call: its JSON-RPC method (and tool) on one line.
+            ServerEvent::Received {
+                method,
+                path,
+                params,
+            } if path == "/mcp" && params.iter().any(|p| p.name == "method") => {
+                let said = |name: &str| params.iter().find(|p| p.name == name);
+                let call = [said("method"), said("name")]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                items.push(Item::Heading(format!(
+                    "← received {method} {path} · {call}"
+                )));
+            }
             ServerEvent::Received {
                 method,
                 path,

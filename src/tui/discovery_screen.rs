@@ -19,7 +19,7 @@ use crate::wire::{Exchange, HttpResponse};
 use super::app::{App, Run, RunKey};
 use super::client_pane::{heading, json_field, reason};
 use super::rows::{Item, Tone};
-use super::server_pane::event_items;
+use super::server_pane::{event_items, mcp_received};
 use super::stepping;
 use super::view::Panes;
 
@@ -272,7 +272,10 @@ fn server_items(run: &Run, step: &StepRecord) -> Vec<Item> {
         items.push(Item::Heading(format!("received {line}")));
     }
     for event in &step.server_events {
-        items.extend(event_items(event, run.trace.flow, None));
+        match mcp_received(event) {
+            Some(call) => items.push(call),
+            None => items.extend(event_items(event, run.trace.flow, None)),
+        }
     }
     let status = exchange.response.status;
     items.push(Item::Heading(

@@ -120,6 +120,11 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
         .flat_map(fetch_items)
         .collect();
     for (i, event) in events.iter().enumerate() {
+        // An MCP call: its JSON-RPC method (and tool) on one line.
+        if let Some(call) = mcp_received(event) {
+            items.push(call);
+            continue;
+        }
         let repeated = earlier[..]
             .iter()
             .chain(&events[..i])
@@ -139,23 +144,6 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
                 ),
                 Tone::Normal,
             )),
-            // An MCP call: its JSON-RPC method (and tool) on one line.
-            ServerEvent::Received {
-                method,
-                path,
-                params,
-            } if path == "/mcp" && params.iter().any(|p| p.name == "method") => {
-                let said = |name: &str| params.iter().find(|p| p.name == name);
-                let call = [said("method"), said("name")]
-                    .into_iter()
-                    .flatten()
-                    .map(|p| p.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                items.push(Item::Heading(format!(
-                    "← received {method} {path} · {call}"
-                )));
-            }
             ServerEvent::Received {
                 method,
                 path,
@@ -183,6 +171,30 @@ fn stage_items(run: &Run, flow: Flow, stage: Stage, seconds_left: Option<u64>) -
         items.push(Item::note("(no event reported at this stage)", Tone::Dim));
     }
     items
+}
+
+/// An MCP call the server received, its JSON-RPC method (and tool) on one
+/// line; `None` for any other event.
+pub fn mcp_received(event: &ServerEvent) -> Option<Item> {
+    let ServerEvent::Received {
+        method,
+        path,
+        params,
+    } = event
+    else {
+        return None;
+    };
+    let said = |name: &str| params.iter().find(|p| p.name == name);
+    said("method").filter(|_| path == "/mcp")?;
+    let call = [said("method"), said("name")]
+        .into_iter()
+        .flatten()
+        .map(|p| p.value.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some(Item::Heading(format!(
+        "← received {method} {path} · {call}"
+    )))
 }
 
 /// The server's own request and its checks of the answer: those that held

@@ -19,7 +19,6 @@ use oauth2::{
     TokenUrl,
 };
 use reqwest::StatusCode;
-use serde_json::Value;
 use support::*;
 use url::Url;
 
@@ -61,15 +60,9 @@ struct Flow {
 /// with raw reqwest, and builds the `oauth2` client from the metadata.
 async fn setup() -> Flow {
     let server = TestServer::start().await;
-    let metadata: Value = server
-        .http
-        .get(server.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = server
+        .get_json("/.well-known/oauth-authorization-server")
+        .await;
     assert_eq!(
         metadata["code_challenge_methods_supported"],
         serde_json::json!(["S256"])

@@ -109,13 +109,6 @@ async fn server(auto_approve: bool) -> (TestServer, mpsc::UnboundedReceiver<Serv
     (server, rx)
 }
 
-/// The authorization request of a CIMD client.
-async fn authorize(server: &TestServer, client_id: &str) -> reqwest::Response {
-    server
-        .authorize_for(client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await
-}
-
 /// The server's fetches reported so far.
 fn fetches(rx: &mut mpsc::UnboundedReceiver<ServerReport>) -> Vec<pkce_tutor::record::ServerFetch> {
     let mut out = Vec::new();
@@ -135,7 +128,7 @@ async fn a_valid_document_registers_the_client_through_to_the_token() {
     let docs = documents().await;
     let client_id = format!("{}/good.json", docs.base);
     let (consenting, mut rx) = server(false).await;
-    let page = ConsentPage::read(authorize(&consenting, &client_id).await).await;
+    let page = consenting.consent_page(&client_id).await;
     assert!(page.html.contains("CIMD rules"), "{}", page.html);
     assert!(page.html.contains("metadata document"), "{}", page.html);
     assert!(page.html.contains("<b>127.0.0.1</b>"), "{}", page.html);
@@ -148,12 +141,8 @@ async fn a_valid_document_registers_the_client_through_to_the_token() {
     assert_eq!(exchange.response.status, 200);
 
     let (server, _rx) = server(true).await;
-    let code = server
-        .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
-    let response = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let code = server.appendix_b_code_for(&client_id).await;
+    let response = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(response).await;
 }
 
@@ -166,22 +155,27 @@ async fn expect_refused(response: reqwest::Response, rule: &str) {
     assert!(body.contains(rule), "{rule} not in {body}");
 }
 
+/// Asserts [`expect_refused`] for the authorization request whose
+/// `client_id` is the document `file`.
+async fn expect_document_refused(server: &TestServer, docs: &Documents, file: &str, rule: &str) {
+    let client_id = format!("{}/{file}", docs.base);
+    expect_refused(server.authorize_appendix_b(&client_id).await, rule).await;
+}
+
 // The document must name itself: a client_id that differs from the URL is
 // refused, as is a document with a client secret.
 #[tokio::test]
 async fn a_document_that_is_not_its_own_or_holds_a_secret_is_refused() {
     let docs = documents().await;
     let (server, mut rx) = server(true).await;
-    expect_refused(
-        authorize(&server, &format!("{}/mismatch.json", docs.base)).await,
+    expect_document_refused(
+        &server,
+        &docs,
+        "mismatch.json",
         "its client_id equals the URL",
     )
     .await;
-    expect_refused(
-        authorize(&server, &format!("{}/secret.json", docs.base)).await,
-        "a public client",
-    )
-    .await;
+    expect_document_refused(&server, &docs, "secret.json", "a public client").await;
     let fetched = fetches(&mut rx);
     assert_eq!(fetched.len(), 2);
     assert!(fetched.iter().all(|f| !f.accepted));
@@ -198,7 +192,7 @@ async fn only_loopback_documents_are_fetched() {
         "http://169.254.169.254/latest/meta-data/",
         "http://10.0.0.1/client.json",
     ] {
-        expect_refused(authorize(&server, client_id).await, "loopback").await;
+        expect_refused(server.authorize_appendix_b(client_id).await, "loopback").await;
     }
     let fetched = fetches(&mut rx);
     assert_eq!(fetched.len(), 3);
@@ -211,27 +205,15 @@ async fn only_loopback_documents_are_fetched() {
 async fn the_fetch_is_bounded_in_size_time_and_redirects() {
     let docs = documents().await;
     let (server, _rx) = server(true).await;
-    expect_refused(
-        authorize(&server, &format!("{}/big.json", docs.base)).await,
-        "fits in 16384 bytes",
-    )
-    .await;
+    expect_document_refused(&server, &docs, "big.json", "fits in 16384 bytes").await;
     let started = Instant::now();
-    expect_refused(
-        authorize(&server, &format!("{}/slow.json", docs.base)).await,
-        "could be fetched",
-    )
-    .await;
+    expect_document_refused(&server, &docs, "slow.json", "could be fetched").await;
     assert!(
         started.elapsed() < Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );
-    expect_refused(
-        authorize(&server, &format!("{}/moved.json", docs.base)).await,
-        "200 OK (got 302)",
-    )
-    .await;
+    expect_document_refused(&server, &docs, "moved.json", "200 OK (got 302)").await;
     assert_eq!(
         docs.hits.load(Ordering::SeqCst),
         0,

@@ -68,13 +68,7 @@ fn read_until_closed(tcp: &mut TcpStream) -> (Vec<u8>, bool) {
 
 /// A whole well-behaved flow: registration, authorization, token, resource.
 async fn full_flow(server: &TestServer) {
-    let (client_id, code) = server.appendix_b_code().await;
-    let token = expect_token(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-    )
-    .await;
+    let token = server.appendix_b_token().await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
 }
 
@@ -423,22 +417,16 @@ async fn stores_forget_their_oldest_records_at_their_caps() {
     let first_client = server.register(&[REDIRECT_URI]).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     server.register(&[REDIRECT_URI]).await;
-    let forgotten = server
-        .authorize_for(&first_client, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let forgotten = server.authorize_appendix_b(&first_client).await;
     expect_error_page(forgotten, "invalid_client").await;
 
     let mut pages = Vec::new();
     for _ in 0..3 {
-        let page = server
-            .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-            .await;
-        pages.push(ConsentPage::read(page).await);
+        pages.push(server.consent_page(&client_id).await);
     }
     let oldest = server.consent(&pages[0], "approve").await;
     expect_error_page(oldest, "invalid_request").await;
-    let newest = server.consent(&pages[2], "approve").await;
-    let location = expect_redirect(&newest, StatusCode::SEE_OTHER, REDIRECT_URI);
+    let location = server.approve(&pages[2]).await;
     assert!(param(&location, "code").is_some());
 
     let codes = with_limits(Limits {
@@ -449,30 +437,12 @@ async fn stores_forget_their_oldest_records_at_their_caps() {
     let client_id = codes.register(&[REDIRECT_URI]).await;
     let mut issued = Vec::new();
     for _ in 0..3 {
-        issued.push(
-            codes
-                .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-                .await,
-        );
+        issued.push(codes.appendix_b_code_for(&client_id).await);
     }
-    let oldest = codes
-        .redeem(
-            &client_id,
-            &issued[0],
-            REDIRECT_URI,
-            Some(APPENDIX_B_VERIFIER),
-        )
-        .await;
+    let oldest = codes.redeem_appendix_b(&client_id, &issued[0]).await;
     let description = expect_json_error(oldest, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert!(description.contains("unknown"), "{description}");
-    let newest = codes
-        .redeem(
-            &client_id,
-            &issued[2],
-            REDIRECT_URI,
-            Some(APPENDIX_B_VERIFIER),
-        )
-        .await;
+    let newest = codes.redeem_appendix_b(&client_id, &issued[2]).await;
     expect_token(newest).await;
 }
 
@@ -560,40 +530,6 @@ async fn register_refuses_any_content_type_but_json() {
 // resource (RFC 8707) and the audience
 // ---------------------------------------------------------------------------
 
-/// Authorizes with these extra parameters; the code.
-async fn code_with(server: &TestServer, client_id: &str, extra: &[(&str, &str)]) -> String {
-    let mut params = vec![
-        ("response_type", "code"),
-        ("client_id", client_id),
-        ("redirect_uri", REDIRECT_URI),
-        ("state", STATE),
-        ("code_challenge", APPENDIX_B_CHALLENGE),
-        ("code_challenge_method", "S256"),
-    ];
-    params.extend_from_slice(extra);
-    let response = server.authorize(&params).await;
-    let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
-    param(&location, "code").unwrap_or_else(|| panic!("no code: {location}"))
-}
-
-/// Redeems with these extra parameters.
-async fn redeem_with(
-    server: &TestServer,
-    client_id: &str,
-    code: &str,
-    extra: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut params = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("redirect_uri", REDIRECT_URI),
-        ("client_id", client_id),
-        ("code_verifier", APPENDIX_B_VERIFIER),
-    ];
-    params.extend_from_slice(extra);
-    server.token(&params).await
-}
-
 // The audit: "code issued without resource, token request with
 // resource=https://evil.example/ → 200 with that audience". Without resource
 // at /authorize the default <issuer>/resource is authorized, and a token
@@ -602,17 +538,22 @@ async fn redeem_with(
 async fn token_resource_other_than_the_default_when_authorize_had_none_is_invalid_target() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let code = code_with(&server, &client_id, &[]).await;
+    let code = server.code_with(&client_id, &[]).await;
     let mcp = server.url("/mcp");
     for other in ["https://evil.example/", mcp.as_str()] {
-        let response = redeem_with(&server, &client_id, &code, &[("resource", other)]).await;
+        let response = server
+            .redeem_with(&client_id, &code, &[("resource", other)])
+            .await;
         expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_target").await;
     }
     // The code survives the refusals; the default resource is accepted.
     let default = server.url("/resource");
-    let token =
-        expect_token(redeem_with(&server, &client_id, &code, &[("resource", &default)]).await)
-            .await;
+    let token = expect_token(
+        server
+            .redeem_with(&client_id, &code, &[("resource", &default)])
+            .await,
+    )
+    .await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
 }
 
@@ -633,26 +574,12 @@ async fn authorize_resource_this_server_does_not_protect_is_invalid_target() {
         "urn:example:resource".to_owned(),
     ] {
         let response = server
-            .authorize(&[
-                ("response_type", "code"),
-                ("client_id", &client_id),
-                ("redirect_uri", REDIRECT_URI),
-                ("state", STATE),
-                ("code_challenge", APPENDIX_B_CHALLENGE),
-                ("code_challenge_method", "S256"),
-                ("resource", &foreign),
-            ])
+            .authorize_with(&client_id, &[("resource", &foreign)])
             .await;
-        expect_error_redirect(
-            &response,
-            REDIRECT_URI,
-            "invalid_target",
-            Some(STATE),
-            server.issuer(),
-        );
+        server.expect_error_redirect(&response, "invalid_target");
     }
     for ours in [server.url("/resource"), server.url("/mcp")] {
-        code_with(&server, &client_id, &[("resource", &ours)]).await;
+        server.code_with(&client_id, &[("resource", &ours)]).await;
     }
 }
 
@@ -665,34 +592,21 @@ async fn several_resource_parameters_are_invalid_target() {
     let client_id = server.register(&[REDIRECT_URI]).await;
     let (resource, mcp) = (server.url("/resource"), server.url("/mcp"));
     let response = server
-        .authorize(&[
-            ("response_type", "code"),
-            ("client_id", &client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("state", STATE),
-            ("code_challenge", APPENDIX_B_CHALLENGE),
-            ("code_challenge_method", "S256"),
-            ("resource", &resource),
-            ("resource", &mcp),
-        ])
+        .authorize_with(&client_id, &[("resource", &resource), ("resource", &mcp)])
         .await;
-    let description = expect_error_redirect(
-        &response,
-        REDIRECT_URI,
-        "invalid_target",
-        Some(STATE),
-        server.issuer(),
-    );
+    let description = server.expect_error_redirect(&response, "invalid_target");
     assert!(description.contains("one resource"), "{description}");
 
-    let code = code_with(&server, &client_id, &[("resource", &resource)]).await;
-    let response = redeem_with(
-        &server,
-        &client_id,
-        &code,
-        &[("resource", &resource), ("resource", &resource)],
-    )
-    .await;
+    let code = server
+        .code_with(&client_id, &[("resource", &resource)])
+        .await;
+    let response = server
+        .redeem_with(
+            &client_id,
+            &code,
+            &[("resource", &resource), ("resource", &resource)],
+        )
+        .await;
     let description = expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_target").await;
     assert!(description.contains("one resource"), "{description}");
 }
@@ -702,16 +616,11 @@ async fn several_resource_parameters_are_invalid_target() {
 // resource takes only its own: a token for /mcp is refused by /resource.
 #[tokio::test]
 async fn every_token_has_an_audience_and_resource_refuses_another_one() {
-    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
-    let server = TestServer::with(ServerConfig {
-        events: Some(events),
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let (server, mut received) = TestServer::with_events().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     // Neither request names a resource: a generic OAuth client.
-    let code = code_with(&server, &client_id, &[]).await;
-    let token = expect_token(redeem_with(&server, &client_id, &code, &[]).await).await;
+    let code = server.code_with(&client_id, &[]).await;
+    let token = expect_token(server.redeem_with(&client_id, &code, &[]).await).await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
     let mut audiences = Vec::new();
     while let Ok(report) = received.try_recv() {
@@ -722,12 +631,10 @@ async fn every_token_has_an_audience_and_resource_refuses_another_one() {
     assert_eq!(audiences, [Some(server.url("/resource"))]);
 
     let mcp = server.url("/mcp");
-    let code = code_with(&server, &client_id, &[("resource", &mcp)]).await;
+    let code = server.code_with(&client_id, &[("resource", &mcp)]).await;
     // Without resource at /token, the token is for what was authorized.
-    let token = expect_token(redeem_with(&server, &client_id, &code, &[]).await).await;
-    let response = server.resource(Some(&token)).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let token = expect_token(server.redeem_with(&client_id, &code, &[]).await).await;
+    let challenge = expect_bearer_challenge(&server.resource(Some(&token)).await);
     assert!(challenge.contains("invalid_token"), "{challenge}");
 }
 
@@ -743,9 +650,7 @@ async fn every_token_has_an_audience_and_resource_refuses_another_one() {
 async fn consent_without_the_cookie_is_refused_and_with_it_accepted() {
     let server = with_consent(Limits::default()).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let response = server
-        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let response = server.authorize_appendix_b(&client_id).await;
     let set_cookie = header(&response, SET_COOKIE.as_str()).expect("Set-Cookie");
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/consent"] {
         assert!(set_cookie.contains(attribute), "{set_cookie}");
@@ -763,15 +668,9 @@ async fn consent_without_the_cookie_is_refused_and_with_it_accepted() {
         let html = refused.text().await.unwrap();
         assert!(html.contains("error=invalid_request"), "{html}");
     }
-    let approved = server.consent(&page, "approve").await;
-    let location = expect_redirect(&approved, StatusCode::SEE_OTHER, REDIRECT_URI);
+    let location = server.approve(&page).await;
     let code = param(&location, "code").expect("code");
-    expect_token(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-    )
-    .await;
+    expect_token(server.redeem_appendix_b(&client_id, &code).await).await;
 }
 
 // The audit: "no Origin check". A POST /consent whose Origin is another
@@ -781,12 +680,7 @@ async fn consent_without_the_cookie_is_refused_and_with_it_accepted() {
 async fn consent_from_a_foreign_origin_is_refused() {
     let server = with_consent(Limits::default()).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let page = ConsentPage::read(
-        server
-            .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-            .await,
-    )
-    .await;
+    let page = server.consent_page(&client_id).await;
     let cookie = page.cookie.as_deref();
     for foreign in ["https://evil.example", "null", "http://localhost:1"] {
         let refused = server
@@ -805,23 +699,18 @@ async fn consent_from_a_foreign_origin_is_refused() {
 // pending request.
 #[tokio::test]
 async fn head_authorize_issues_no_code_and_leaves_no_pending_request() {
-    let (events, mut received) = tokio::sync::mpsc::unbounded_channel();
-    let server = TestServer::with(ServerConfig {
-        events: Some(events),
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let (server, mut received) = TestServer::with_events().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     let url = |client_id: &str| {
-        let mut url = url::Url::parse(&server.url("/authorize")).unwrap();
-        url.query_pairs_mut().extend_pairs([
-            ("response_type", "code"),
-            ("client_id", client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("code_challenge", APPENDIX_B_CHALLENGE),
-            ("code_challenge_method", "S256"),
-        ]);
-        url.to_string()
+        server
+            .authorize_url(&[
+                ("response_type", "code"),
+                ("client_id", client_id),
+                ("redirect_uri", REDIRECT_URI),
+                ("code_challenge", APPENDIX_B_CHALLENGE),
+                ("code_challenge_method", "S256"),
+            ])
+            .to_string()
     };
     let head = server.http.head(url(&client_id)).send().await.unwrap();
     assert_eq!(head.status(), StatusCode::OK);
@@ -843,16 +732,10 @@ async fn head_authorize_issues_no_code_and_leaves_no_pending_request() {
     })
     .await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let page = ConsentPage::read(
-        server
-            .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-            .await,
-    )
-    .await;
-    let mut url = url::Url::parse(&server.url("/authorize")).unwrap();
-    url.query_pairs_mut().extend_pairs([
+    let page = server.consent_page(&client_id).await;
+    let url = server.authorize_url(&[
         ("response_type", "code"),
-        ("client_id", client_id.as_str()),
+        ("client_id", &client_id),
         ("code_challenge", APPENDIX_B_CHALLENGE),
         ("code_challenge_method", "S256"),
     ]);
@@ -861,8 +744,7 @@ async fn head_authorize_issues_no_code_and_leaves_no_pending_request() {
         assert_eq!(head.status(), StatusCode::OK);
         assert!(head.headers().get(SET_COOKIE).is_none());
     }
-    let approved = server.consent(&page, "approve").await;
-    expect_redirect(&approved, StatusCode::SEE_OTHER, REDIRECT_URI);
+    server.approve(&page).await;
 }
 
 // The audit: "error pages lack the anti-framing headers the consent page
@@ -871,12 +753,8 @@ async fn head_authorize_issues_no_code_and_leaves_no_pending_request() {
 async fn every_html_page_refuses_framing() {
     let server = with_consent(Limits::default()).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let consent_page = server
-        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
-    let error_page = server
-        .authorize_for("unknown", REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let consent_page = server.authorize_appendix_b(&client_id).await;
+    let error_page = server.authorize_appendix_b("unknown").await;
     let consent_error = server.consent_with("unknown", "approve", None, None).await;
     for page in [consent_page, error_page, consent_error] {
         let content_type = header(&page, CONTENT_TYPE.as_str()).unwrap_or_default();
@@ -936,11 +814,7 @@ async fn register_redirect_uris_loopback_or_private_use_and_https_only_with_the_
         expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_redirect_uri").await;
     }
 
-    let allowing = TestServer::with(ServerConfig {
-        allow_https_redirects: true,
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let allowing = TestServer::allowing_https().await;
     let response = allowing
         .register_json(&json!({ "redirect_uris": ["https://app.example/cb"] }))
         .await;
@@ -970,12 +844,10 @@ async fn malformed_bearer_is_400_invalid_request() {
         );
     }
     let unknown = server.resource(Some("well-formed-but-unknown")).await;
-    expect_bearer_challenge(&unknown);
-    let challenge = header(&unknown, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&unknown);
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
     let none = server.resource(None).await;
-    expect_bearer_challenge(&none);
-    let challenge = header(&none, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&none);
     assert!(!challenge.contains("error="), "{challenge}");
 }
 
@@ -983,11 +855,7 @@ async fn malformed_bearer_is_400_invalid_request() {
 // failed: unknown, expired, other client, already used.
 #[tokio::test]
 async fn invalid_grant_descriptions_name_the_failed_check() {
-    let server = TestServer::with(ServerConfig {
-        code_lifetime: Duration::from_millis(300),
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let server = TestServer::with_code_lifetime(Duration::from_millis(300)).await;
     let (client_id, code) = server.appendix_b_code().await;
     let other = server.register(&[REDIRECT_URI]).await;
     let expect = |response, words: &'static str| async move {
@@ -996,48 +864,24 @@ async fn invalid_grant_descriptions_name_the_failed_check() {
         assert!(description.contains(words), "{description}");
     };
     expect(
-        server
-            .redeem(
-                &client_id,
-                "no-such-code",
-                REDIRECT_URI,
-                Some(APPENDIX_B_VERIFIER),
-            )
-            .await,
+        server.redeem_appendix_b(&client_id, "no-such-code").await,
         "unknown",
     )
     .await;
     expect(
-        server
-            .redeem(&other, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
+        server.redeem_appendix_b(&other, &code).await,
         "another client",
     )
     .await;
-    expect_token(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-    )
-    .await;
+    expect_token(server.redeem_appendix_b(&client_id, &code).await).await;
     expect(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
+        server.redeem_appendix_b(&client_id, &code).await,
         "already used",
     )
     .await;
-    let late = server
-        .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let late = server.appendix_b_code_for(&client_id).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
-    expect(
-        server
-            .redeem(&client_id, &late, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-        "expired",
-    )
-    .await;
+    expect(server.redeem_appendix_b(&client_id, &late).await, "expired").await;
 }
 
 // ---------------------------------------------------------------------------
@@ -1050,15 +894,9 @@ async fn invalid_grant_descriptions_name_the_failed_check() {
 #[tokio::test]
 async fn lax_policy_accepts_plain_and_skips_the_downgrade_check() {
     let server = TestServer::with(config(PkcePolicy::Lax)).await;
-    let metadata: Value = server
-        .http
-        .get(server.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = server
+        .get_json("/.well-known/oauth-authorization-server")
+        .await;
     assert_eq!(
         metadata["code_challenge_methods_supported"],
         json!(["S256", "plain"])
@@ -1074,9 +912,13 @@ async fn lax_policy_accepts_plain_and_skips_the_downgrade_check() {
         let response = server.authorize(&params).await;
         let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
         let code = param(&location, "code").expect("code");
-        let wrong = redeem_lax(&server, &client_id, &code, Some(OTHER_VERIFIER)).await;
+        let wrong = server
+            .redeem_without_redirect_uri(&client_id, &code, Some(OTHER_VERIFIER))
+            .await;
         expect_json_error(wrong, StatusCode::BAD_REQUEST, "invalid_grant").await;
-        let right = redeem_lax(&server, &client_id, &code, Some(APPENDIX_B_VERIFIER)).await;
+        let right = server
+            .redeem_without_redirect_uri(&client_id, &code, Some(APPENDIX_B_VERIFIER))
+            .await;
         expect_token(right).await;
     }
     // The downgrade: a code without a challenge, redeemed with a verifier.
@@ -1085,25 +927,10 @@ async fn lax_policy_accepts_plain_and_skips_the_downgrade_check() {
         .await;
     let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
     let code = param(&location, "code").expect("code");
-    let downgrade = redeem_lax(&server, &client_id, &code, Some(APPENDIX_B_VERIFIER)).await;
+    let downgrade = server
+        .redeem_without_redirect_uri(&client_id, &code, Some(APPENDIX_B_VERIFIER))
+        .await;
     expect_token(downgrade).await;
-}
-
-async fn redeem_lax(
-    server: &TestServer,
-    client_id: &str,
-    code: &str,
-    verifier: Option<&str>,
-) -> reqwest::Response {
-    let mut params = vec![
-        ("grant_type", "authorization_code"),
-        ("code", code),
-        ("client_id", client_id),
-    ];
-    if let Some(verifier) = verifier {
-        params.push(("code_verifier", verifier));
-    }
-    server.token(&params).await
 }
 
 // ---------------------------------------------------------------------------
@@ -1283,16 +1110,10 @@ async fn serve_issuer_option_names_the_issuer_in_the_metadata() {
         .rsplit_once("(listening on 127.0.0.1:")
         .and_then(|(_, rest)| rest.trim_end_matches(')').parse::<u16>().ok())
         .unwrap_or_else(|| panic!("no address in {:?}", serve.first_line));
-    let metadata: Value = http()
-        .get(format!(
-            "http://127.0.0.1:{port}/.well-known/oauth-authorization-server"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = get_json(&format!(
+        "http://127.0.0.1:{port}/.well-known/oauth-authorization-server"
+    ))
+    .await;
     assert_eq!(metadata["issuer"], json!("http://192.0.2.1:8080"));
     assert_eq!(
         metadata["token_endpoint"],
@@ -1322,17 +1143,11 @@ async fn serve_code_lifetime_and_lax_policy_options() {
     assert!(description.contains("expired"), "{description}");
 
     let lax = Serve::start(&["--quiet", "--pkce", "lax"]);
-    let metadata: Value = http()
-        .get(format!(
-            "{}/.well-known/oauth-authorization-server",
-            lax.issuer
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = get_json(&format!(
+        "{}/.well-known/oauth-authorization-server",
+        lax.issuer
+    ))
+    .await;
     assert_eq!(
         metadata["code_challenge_methods_supported"],
         json!(["S256", "plain"])

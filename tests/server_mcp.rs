@@ -34,36 +34,38 @@ fn mcp(
     request
 }
 
+/// Sends the request [`mcp`] builds; the response.
+async fn send_mcp(
+    server: &TestServer,
+    method: Method,
+    token: Option<&str>,
+    body: &str,
+) -> reqwest::Response {
+    mcp(server, method, token, body)
+        .send()
+        .await
+        .expect("MCP request")
+}
+
+/// A JSON-RPC POST to `/mcp` with this token; the JSON answer.
+async fn call(server: &TestServer, token: &str, body: &str) -> Value {
+    send_mcp(server, Method::POST, Some(token), body)
+        .await
+        .json()
+        .await
+        .expect("a JSON-RPC answer")
+}
+
 /// A token for `resource`, with `scope` (none when `None`).
 async fn token(server: &TestServer, resource: &str, scope: Option<&str>) -> String {
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let mut params = vec![
-        ("response_type", "code"),
-        ("client_id", client_id.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("state", STATE),
-        ("code_challenge", APPENDIX_B_CHALLENGE),
-        ("code_challenge_method", "S256"),
-        ("resource", resource),
-    ];
+    let mut extra = vec![("resource", resource)];
     if let Some(scope) = scope {
-        params.push(("scope", scope));
+        extra.push(("scope", scope));
     }
-    let location = expect_redirect(
-        &server.authorize(&params).await,
-        StatusCode::FOUND,
-        REDIRECT_URI,
-    );
-    let code = param(&location, "code").unwrap();
+    let code = server.code_with(&client_id, &extra).await;
     let response = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-            ("resource", resource),
-        ])
+        .redeem_with(&client_id, &code, &[("resource", resource)])
         .await;
     expect_token(response).await
 }
@@ -74,12 +76,8 @@ async fn token(server: &TestServer, resource: &str, scope: Option<&str>) -> Stri
 async fn mcp_without_token_is_401_naming_its_metadata_and_scope() {
     let server = TestServer::start().await;
     for method in [Method::POST, Method::GET, Method::DELETE] {
-        let response = mcp(&server, method.clone(), None, INITIALIZE)
-            .send()
-            .await
-            .unwrap();
-        expect_bearer_challenge(&response);
-        let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+        let response = send_mcp(&server, method.clone(), None, INITIALIZE).await;
+        let challenge = expect_bearer_challenge(&response);
         assert_eq!(
             challenge,
             format!(
@@ -97,28 +95,16 @@ async fn mcp_without_token_is_401_naming_its_metadata_and_scope() {
 async fn each_resource_has_its_metadata_at_its_path() {
     let server = TestServer::start().await;
     for path in ["/mcp", "/resource"] {
-        let document: Value = server
-            .http
-            .get(server.url(&format!("/.well-known/oauth-protected-resource{path}")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let document = server
+            .get_json(&format!("/.well-known/oauth-protected-resource{path}"))
+            .await;
         assert_eq!(document["resource"], server.url(path));
         assert_eq!(document["authorization_servers"], json!([server.issuer()]));
         assert_eq!(document["bearer_methods_supported"], json!(["header"]));
     }
-    let mcp: Value = server
-        .http
-        .get(server.url("/.well-known/oauth-protected-resource/mcp"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let mcp = server
+        .get_json("/.well-known/oauth-protected-resource/mcp")
+        .await;
     assert_eq!(mcp["scopes_supported"], json!(["mcp"]));
 }
 
@@ -130,10 +116,7 @@ async fn a_token_for_mcp_opens_the_endpoint_and_whoami_names_its_holder() {
     let server = TestServer::start().await;
     let mcp_url = server.url("/mcp");
     let token = token(&server, &mcp_url, Some("mcp")).await;
-    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE)
-        .send()
-        .await
-        .unwrap();
+    let response = send_mcp(&server, Method::POST, Some(&token), INITIALIZE).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.headers().get("mcp-session-id").is_none());
     let answer: Value = response.json().await.unwrap();
@@ -142,26 +125,14 @@ async fn a_token_for_mcp_opens_the_endpoint_and_whoami_names_its_holder() {
         answer["result"]["serverInfo"]["name"],
         "pkce-tutor MCP server"
     );
-    let call = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}"#;
-    let answer: Value = mcp(&server, Method::POST, Some(&token), call)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let whoami = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"whoami","arguments":{}}}"#;
+    let answer = call(&server, &token, whoami).await;
     let who = &answer["result"]["structuredContent"];
     assert_eq!(who["audience"], mcp_url.as_str());
     assert_eq!(who["scope"], "mcp");
     assert!(who["client_id"].is_string());
     let unknown = r#"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"rm -rf","arguments":{}}}"#;
-    let answer: Value = mcp(&server, Method::POST, Some(&token), unknown)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = call(&server, &token, unknown).await;
     assert!(answer["error"].is_object(), "{answer}");
 }
 
@@ -171,10 +142,7 @@ async fn a_token_for_mcp_opens_the_endpoint_and_whoami_names_its_holder() {
 async fn tokens_open_only_their_own_resource() {
     let server = TestServer::start().await;
     let for_resource = token(&server, &server.url("/resource"), Some("mcp")).await;
-    let response = mcp(&server, Method::POST, Some(&for_resource), INITIALIZE)
-        .send()
-        .await
-        .unwrap();
+    let response = send_mcp(&server, Method::POST, Some(&for_resource), INITIALIZE).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
@@ -188,10 +156,7 @@ async fn tokens_open_only_their_own_resource() {
 async fn a_token_without_the_scope_is_403_insufficient_scope() {
     let server = TestServer::start().await;
     let token = token(&server, &server.url("/mcp"), None).await;
-    let response = mcp(&server, Method::POST, Some(&token), INITIALIZE)
-        .send()
-        .await
-        .unwrap();
+    let response = send_mcp(&server, Method::POST, Some(&token), INITIALIZE).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
     assert!(
@@ -254,15 +219,9 @@ async fn malformed_and_oversized_requests_are_refused() {
         r#"{{"jsonrpc":"2.0","id":1,"method":"ping","params":{{"pad":"{}"}}}}"#,
         "x".repeat(pkce_tutor::server::BODY_LIMIT_BYTES)
     );
-    let response = mcp(&server, Method::POST, None, &huge)
-        .send()
-        .await
-        .unwrap();
+    let response = send_mcp(&server, Method::POST, None, &huge).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let token = token(&server, &server.url("/mcp"), Some("mcp")).await;
-    let get = mcp(&server, Method::GET, Some(&token), "")
-        .send()
-        .await
-        .unwrap();
+    let get = send_mcp(&server, Method::GET, Some(&token), "").await;
     assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
 }

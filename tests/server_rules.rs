@@ -94,11 +94,7 @@ async fn authorize_redirect_uri_not_exact_gets_400_page_without_redirect() {
 #[tokio::test]
 async fn authorize_https_redirect_uri_with_other_port_gets_400_page() {
     // https redirect URIs are registered only when the server allows them.
-    let server = TestServer::with(ServerConfig {
-        allow_https_redirects: true,
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let server = TestServer::allowing_https().await;
     let client_id = server.register(&["https://app.example/cb"]).await;
     let ok = server.code_for(
         &client_id,
@@ -169,12 +165,7 @@ async fn authorize_redirect_uri_required_only_when_several_are_registered() {
     let code = param(&location, "code").expect("a code");
     // The request did not send redirect_uri, so the token request may omit it.
     let token = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", &one),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-        ])
+        .redeem_without_redirect_uri(&one, &code, Some(APPENDIX_B_VERIFIER))
         .await;
     expect_token(token).await;
 }
@@ -211,13 +202,7 @@ async fn authorize_without_code_challenge_redirects_invalid_request_with_state_a
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     let response = server.authorize_for(&client_id, REDIRECT_URI, None).await;
-    let description = expect_error_redirect(
-        &response,
-        REDIRECT_URI,
-        "invalid_request",
-        Some(STATE),
-        server.issuer(),
-    );
+    let description = server.expect_error_redirect(&response, "invalid_request");
     assert!(
         description.contains("code challenge required"),
         "{description}"
@@ -233,13 +218,7 @@ async fn authorize_without_code_challenge_redirects_invalid_request_with_state_a
             ("code_challenge_method", "S256"),
         ])
         .await;
-    expect_error_redirect(
-        &response,
-        REDIRECT_URI,
-        "invalid_request",
-        Some(STATE),
-        server.issuer(),
-    );
+    server.expect_error_redirect(&response, "invalid_request");
 }
 
 // Row 5 · AS-11 (OAuth 2.1 §4.1.1, §4.1.2.1, §7.5.2; RFC 7636 §4.4.1): only
@@ -275,13 +254,7 @@ async fn authorize_method_plain_missing_or_lowercase_redirects_invalid_request()
             params.push(("code_challenge_method", method));
         }
         let response = server.authorize(&params).await;
-        expect_error_redirect(
-            &response,
-            REDIRECT_URI,
-            "invalid_request",
-            Some(STATE),
-            server.issuer(),
-        );
+        server.expect_error_redirect(&response, "invalid_request");
     }
 }
 
@@ -310,13 +283,7 @@ async fn authorize_malformed_challenge_redirects_invalid_request() {
         let response = server
             .authorize_for(&client_id, REDIRECT_URI, Some(challenge))
             .await;
-        expect_error_redirect(
-            &response,
-            REDIRECT_URI,
-            "invalid_request",
-            Some(STATE),
-            server.issuer(),
-        );
+        server.expect_error_redirect(&response, "invalid_request");
     }
 }
 
@@ -335,26 +302,12 @@ async fn authorize_duplicated_parameter_redirects_invalid_request() {
         "scope",
     ] {
         let resource = server.url("/resource");
-        let mut params = vec![
-            ("response_type", "code"),
-            ("client_id", client_id.as_str()),
-            ("redirect_uri", REDIRECT_URI),
-            ("state", STATE),
-            ("code_challenge", APPENDIX_B_CHALLENGE),
-            ("code_challenge_method", "S256"),
-            ("scope", "mcp"),
-            ("resource", resource.as_str()),
-        ];
+        let mut params = pkce_params(&client_id);
+        params.extend([("scope", "mcp"), ("resource", resource.as_str())]);
         let value = params.iter().find(|(n, _)| *n == duplicated).unwrap().1;
         params.push((duplicated, value));
         let response = server.authorize(&params).await;
-        expect_error_redirect(
-            &response,
-            REDIRECT_URI,
-            "invalid_request",
-            Some(STATE),
-            server.issuer(),
-        );
+        server.expect_error_redirect(&response, "invalid_request");
     }
 }
 
@@ -365,14 +318,7 @@ async fn authorize_duplicated_client_id_or_redirect_uri_gets_400_page_without_re
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     for duplicated in ["client_id", "redirect_uri"] {
-        let mut params = vec![
-            ("response_type", "code"),
-            ("client_id", client_id.as_str()),
-            ("redirect_uri", REDIRECT_URI),
-            ("state", STATE),
-            ("code_challenge", APPENDIX_B_CHALLENGE),
-            ("code_challenge_method", "S256"),
-        ];
+        let mut params = pkce_params(&client_id);
         let value = params.iter().find(|(n, _)| *n == duplicated).unwrap().1;
         params.push((duplicated, value));
         expect_error_page(server.authorize(&params).await, "invalid_request").await;
@@ -404,7 +350,7 @@ async fn authorize_response_type_token_redirects_unsupported_response_type() {
         (None, "invalid_request"),
     ] {
         let response = server.authorize(&refs(&with(response_type))).await;
-        expect_error_redirect(&response, REDIRECT_URI, error, Some(STATE), server.issuer());
+        server.expect_error_redirect(&response, error);
     }
 }
 
@@ -477,16 +423,10 @@ async fn authorize_ignores_unrecognised_parameters() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     let response = server
-        .authorize(&[
-            ("response_type", "code"),
-            ("client_id", &client_id),
-            ("redirect_uri", REDIRECT_URI),
-            ("state", STATE),
-            ("code_challenge", APPENDIX_B_CHALLENGE),
-            ("code_challenge_method", "S256"),
-            ("prompt", "consent"),
-            ("nonce", "n-0S6_WzA2Mj"),
-        ])
+        .authorize_with(
+            &client_id,
+            &[("prompt", "consent"), ("nonce", "n-0S6_WzA2Mj")],
+        )
         .await;
     let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
     assert!(param(&location, "code").is_some(), "{location}");
@@ -499,25 +439,14 @@ async fn authorize_ignores_unrecognised_parameters() {
 async fn authorize_bad_scope_is_invalid_scope_and_bad_resource_invalid_target() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let base = |extra: (&'static str, &'static str)| {
-        vec![
-            ("response_type", "code".to_owned()),
-            ("client_id", client_id.clone()),
-            ("redirect_uri", REDIRECT_URI.to_owned()),
-            ("state", STATE.to_owned()),
-            ("code_challenge", APPENDIX_B_CHALLENGE.to_owned()),
-            ("code_challenge_method", "S256".to_owned()),
-            (extra.0, extra.1.to_owned()),
-        ]
-    };
     for (extra, error) in [
         (("scope", "mcp  read"), "invalid_scope"),
         (("scope", "a\"b"), "invalid_scope"),
         (("resource", "/relative"), "invalid_target"),
         (("resource", "https://mcp.example/#frag"), "invalid_target"),
     ] {
-        let response = server.authorize(&refs(&base(extra))).await;
-        expect_error_redirect(&response, REDIRECT_URI, error, Some(STATE), server.issuer());
+        let response = server.authorize_with(&client_id, &[extra]).await;
+        server.expect_error_redirect(&response, error);
     }
 }
 
@@ -532,9 +461,7 @@ async fn consent_page_refuses_framing_and_approve_redirects_with_303() {
     })
     .await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let page = server
-        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let page = server.authorize_appendix_b(&client_id).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.headers().get(LOCATION).is_none());
     assert_eq!(
@@ -546,14 +473,11 @@ async fn consent_page_refuses_framing_and_approve_redirects_with_303() {
     let page = ConsentPage::read(page).await;
     assert!(page.html.contains("action=\"/consent\""), "{}", page.html);
 
-    let approve = server.consent(&page, "approve").await;
-    let location = expect_redirect(&approve, StatusCode::SEE_OTHER, REDIRECT_URI);
+    let location = server.approve(&page).await;
     assert_eq!(param(&location, "state").as_deref(), Some(STATE));
     assert_eq!(param(&location, "iss").as_deref(), Some(server.issuer()));
     let code = param(&location, "code").expect("code");
-    let token = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let token = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(token).await;
 
     // The consent request is single-use.
@@ -567,10 +491,7 @@ async fn consent_page_refuses_framing_and_approve_redirects_with_303() {
 async fn consent_deny_redirects_access_denied_with_303() {
     let server = TestServer::with(ServerConfig::default()).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let page = server
-        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
-    let page = ConsentPage::read(page).await;
+    let page = server.consent_page(&client_id).await;
     let deny = server.consent(&page, "deny").await;
     let location = expect_redirect(&deny, StatusCode::SEE_OTHER, REDIRECT_URI);
     assert_eq!(param(&location, "error").as_deref(), Some("access_denied"));
@@ -585,10 +506,9 @@ async fn consent_deny_redirects_access_denied_with_303() {
 async fn authorize_sends_no_cors_headers() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let mut url = url::Url::parse(&server.url("/authorize")).unwrap();
-    url.query_pairs_mut().extend_pairs([
+    let url = server.authorize_url(&[
         ("response_type", "code"),
-        ("client_id", client_id.as_str()),
+        ("client_id", &client_id),
         ("code_challenge", APPENDIX_B_CHALLENGE),
         ("code_challenge_method", "S256"),
     ]);
@@ -626,9 +546,7 @@ async fn consent_page_shows_client_and_redirect_uri_escaped() {
         .await;
     let client_id: Value = registered.json().await.unwrap();
     let client_id = client_id["client_id"].as_str().unwrap().to_owned();
-    let page = server
-        .authorize_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let page = server.authorize_appendix_b(&client_id).await;
     let html = page.text().await.unwrap();
     assert!(!html.contains("<script>"), "{html}");
     assert!(
@@ -650,9 +568,7 @@ async fn token_appendix_b_verifier_against_its_challenge_gets_200_no_store() {
     assert_eq!(challenge_of(APPENDIX_B_VERIFIER), APPENDIX_B_CHALLENGE);
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
-    let response = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let response = server.redeem_appendix_b(&client_id, &code).await;
     let token = expect_token(response).await;
     let resource = server.resource(Some(&token)).await;
     assert_eq!(resource.status(), StatusCode::OK);
@@ -682,9 +598,7 @@ async fn token_failed_pkce_attempts_do_not_burn_the_code() {
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
-    let response = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let response = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(response).await;
 }
 
@@ -763,9 +677,7 @@ async fn token_code_without_challenge_plus_verifier_is_invalid_request_downgrade
     let server = TestServer::with(config(PkcePolicy::Optional)).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
     let code = server.code_for(&client_id, REDIRECT_URI, None).await;
-    let response = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let response = server.redeem_appendix_b(&client_id, &code).await;
     let description = expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_request").await;
     assert!(description.contains("downgrade"), "{description}");
 }
@@ -776,19 +688,13 @@ async fn token_code_without_challenge_plus_verifier_is_invalid_request_downgrade
 async fn token_reused_code_with_valid_verifier_is_invalid_grant_and_revokes_tokens() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
-    let first = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let first = server.redeem_appendix_b(&client_id, &code).await;
     let token = expect_token(first).await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
 
-    let replay = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let replay = server.redeem_appendix_b(&client_id, &code).await;
     expect_json_error(replay, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    let after = server.resource(Some(&token)).await;
-    expect_bearer_challenge(&after);
-    let challenge = header(&after, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(Some(&token)).await);
     assert!(challenge.contains("invalid_token"), "{challenge}");
 }
 
@@ -798,9 +704,7 @@ async fn token_reused_code_with_valid_verifier_is_invalid_grant_and_revokes_toke
 async fn token_reused_code_with_bad_verifier_is_invalid_grant_without_revocation() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
-    let first = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let first = server.redeem_appendix_b(&client_id, &code).await;
     let token = expect_token(first).await;
     for verifier in [OTHER_VERIFIER, "not a verifier"] {
         let replay = server
@@ -810,9 +714,7 @@ async fn token_reused_code_with_bad_verifier_is_invalid_grant_without_revocation
     }
     // A replay from another client is not "otherwise valid" either.
     let other = server.register(&[REDIRECT_URI]).await;
-    let replay = server
-        .redeem(&other, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let replay = server.redeem_appendix_b(&other, &code).await;
     expect_json_error(replay, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
 }
@@ -822,24 +724,14 @@ async fn token_reused_code_with_bad_verifier_is_invalid_grant_without_revocation
 // the same server succeeds.
 #[tokio::test]
 async fn token_expired_code_is_invalid_grant() {
-    let server = TestServer::with(ServerConfig {
-        code_lifetime: Duration::from_millis(400),
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let server = TestServer::with_code_lifetime(Duration::from_millis(400)).await;
     let (client_id, fresh) = server.appendix_b_code().await;
-    let in_time = server
-        .redeem(&client_id, &fresh, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let in_time = server.redeem_appendix_b(&client_id, &fresh).await;
     expect_token(in_time).await;
 
-    let code = server
-        .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let code = server.appendix_b_code_for(&client_id).await;
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let late = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let late = server.redeem_appendix_b(&client_id, &code).await;
     let description = expect_json_error(late, StatusCode::BAD_REQUEST, "invalid_grant").await;
     assert!(description.contains("expired"), "{description}");
 }
@@ -864,9 +756,7 @@ async fn token_redirect_uri_differs_from_authorization_request_is_invalid_grant(
     let client_id = server
         .register(&[REDIRECT_URI, "http://127.0.0.1:33418/other"])
         .await;
-    let code = server
-        .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let code = server.appendix_b_code_for(&client_id).await;
     for other in [
         "http://127.0.0.1:33418/other",
         "http://127.0.0.1:50000/callback",
@@ -878,18 +768,11 @@ async fn token_redirect_uri_differs_from_authorization_request_is_invalid_grant(
         expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_grant").await;
     }
     let omitted = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-        ])
+        .redeem_without_redirect_uri(&client_id, &code, Some(APPENDIX_B_VERIFIER))
         .await;
     expect_json_error(omitted, StatusCode::BAD_REQUEST, "invalid_grant").await;
     // The code is still good for the right redirect_uri.
-    let right = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let right = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(right).await;
 }
 
@@ -900,13 +783,9 @@ async fn token_client_id_differs_from_the_code_s_client_is_invalid_grant() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
     let other = server.register(&[REDIRECT_URI]).await;
-    let response = server
-        .redeem(&other, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let response = server.redeem_appendix_b(&other, &code).await;
     expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    let right = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let right = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(right).await;
 }
 
@@ -1010,14 +889,7 @@ async fn token_missing_or_unknown_client_id_is_refused() {
         ])
         .await;
     expect_json_error(missing, StatusCode::BAD_REQUEST, "invalid_request").await;
-    let unknown = server
-        .redeem(
-            "unknown-client",
-            &code,
-            REDIRECT_URI,
-            Some(APPENDIX_B_VERIFIER),
-        )
-        .await;
+    let unknown = server.redeem_appendix_b("unknown-client", &code).await;
     expect_json_error(unknown, StatusCode::UNAUTHORIZED, "invalid_client").await;
 }
 
@@ -1026,14 +898,7 @@ async fn token_missing_or_unknown_client_id_is_refused() {
 async fn token_unknown_code_is_invalid_grant_and_missing_code_invalid_request() {
     let server = TestServer::start().await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let unknown = server
-        .redeem(
-            &client_id,
-            "no-such-code",
-            REDIRECT_URI,
-            Some(APPENDIX_B_VERIFIER),
-        )
-        .await;
+    let unknown = server.redeem_appendix_b(&client_id, "no-such-code").await;
     expect_json_error(unknown, StatusCode::BAD_REQUEST, "invalid_grant").await;
     let missing = server
         .token(&[
@@ -1052,15 +917,9 @@ async fn token_unknown_code_is_invalid_grant_and_missing_code_invalid_request() 
 async fn token_duplicated_parameter_or_non_form_body_is_invalid_request() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
+    // code_verifier a second time.
     let duplicated = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-        ])
+        .redeem_with(&client_id, &code, &[("code_verifier", APPENDIX_B_VERIFIER)])
         .await;
     expect_json_error(duplicated, StatusCode::BAD_REQUEST, "invalid_request").await;
     let json_body = server
@@ -1079,20 +938,16 @@ async fn token_duplicated_parameter_or_non_form_body_is_invalid_request() {
         .unwrap();
     expect_json_error(json_body, StatusCode::BAD_REQUEST, "invalid_request").await;
     // GET is not a token request (OAuth 2.1 §3.2: POST only).
-    let get = server.http.get(server.url("/token")).send().await.unwrap();
+    let get = server.get("/token").await;
     assert_eq!(get.status(), StatusCode::METHOD_NOT_ALLOWED);
     // None of the refusals burnt the code; unknown parameters are ignored.
     let resource = server.url("/resource");
     let ok = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-            ("resource", &resource),
-            ("unknown_extension", "1"),
-        ])
+        .redeem_with(
+            &client_id,
+            &code,
+            &[("resource", &resource), ("unknown_extension", "1")],
+        )
         .await;
     expect_token(ok).await;
 }
@@ -1104,14 +959,11 @@ async fn token_resource_not_authorized_with_the_code_is_invalid_target() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
     let response = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-            ("resource", "https://other.example/mcp"),
-        ])
+        .redeem_with(
+            &client_id,
+            &code,
+            &[("resource", "https://other.example/mcp")],
+        )
         .await;
     expect_json_error(response, StatusCode::BAD_REQUEST, "invalid_target").await;
 }
@@ -1154,18 +1006,14 @@ async fn optional_policy_code_without_challenge_redeemed_with_verifier_is_invali
 async fn optional_policy_code_with_challenge_still_requires_the_verifier() {
     let server = TestServer::with(config(PkcePolicy::Optional)).await;
     let client_id = server.register(&[REDIRECT_URI]).await;
-    let code = server
-        .code_for(&client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
-        .await;
+    let code = server.appendix_b_code_for(&client_id).await;
     let missing = server.redeem(&client_id, &code, REDIRECT_URI, None).await;
     expect_json_error(missing, StatusCode::BAD_REQUEST, "invalid_request").await;
     let wrong = server
         .redeem(&client_id, &code, REDIRECT_URI, Some(OTHER_VERIFIER))
         .await;
     expect_json_error(wrong, StatusCode::BAD_REQUEST, "invalid_grant").await;
-    let right = server
-        .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-        .await;
+    let right = server.redeem_appendix_b(&client_id, &code).await;
     expect_token(right).await;
 
     let plain = server
@@ -1178,13 +1026,7 @@ async fn optional_policy_code_with_challenge_still_requires_the_verifier() {
             ("code_challenge_method", "plain"),
         ])
         .await;
-    expect_error_redirect(
-        &plain,
-        REDIRECT_URI,
-        "invalid_request",
-        Some(STATE),
-        server.issuer(),
-    );
+    server.expect_error_redirect(&plain, "invalid_request");
 }
 
 // Step 04 policy, AS-26 (OAuth 2.1 §4.1.3): codes without PKCE are single-use
@@ -1210,9 +1052,7 @@ async fn optional_policy_code_without_challenge_is_single_use() {
 #[tokio::test]
 async fn resource_without_token_is_401_with_bearer_challenge() {
     let server = TestServer::start().await;
-    let response = server.resource(None).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(None).await);
     let metadata = server.url("/.well-known/oauth-protected-resource/resource");
     assert!(
         challenge.contains(&format!("resource_metadata=\"{metadata}\"")),
@@ -1226,18 +1066,10 @@ async fn resource_without_token_is_401_with_bearer_challenge() {
 #[tokio::test]
 async fn resource_with_unknown_token_is_401_with_bearer_challenge() {
     let server = TestServer::start().await;
-    let response = server.resource(Some("made-up-token")).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(Some("made-up-token")).await);
     assert!(challenge.contains("error=\"invalid_token\""), "{challenge}");
 
-    let (client_id, code) = server.appendix_b_code().await;
-    let token = expect_token(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-    )
-    .await;
+    let token = server.appendix_b_token().await;
     let in_query = server
         .http
         .get(format!("{}?access_token={token}", server.url("/resource")))
@@ -1261,13 +1093,11 @@ async fn resource_with_unknown_token_is_401_with_bearer_challenge() {
 async fn resource_with_revoked_token_is_401_with_bearer_challenge() {
     let server = TestServer::start().await;
     let (client_id, code) = server.appendix_b_code().await;
-    let redeem = || server.redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER));
+    let redeem = || server.redeem_appendix_b(&client_id, &code);
     let token = expect_token(redeem().await).await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
     assert_eq!(redeem().await.status(), StatusCode::BAD_REQUEST);
-    let response = server.resource(Some(&token)).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(Some(&token)).await);
     assert!(challenge.contains("revoked"), "{challenge}");
 }
 
@@ -1280,18 +1110,10 @@ async fn resource_with_expired_token_is_401_with_bearer_challenge() {
         ..config(PkcePolicy::Required)
     })
     .await;
-    let (client_id, code) = server.appendix_b_code().await;
-    let token = expect_token(
-        server
-            .redeem(&client_id, &code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
-            .await,
-    )
-    .await;
+    let token = server.appendix_b_token().await;
     assert_eq!(server.resource(Some(&token)).await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let response = server.resource(Some(&token)).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(Some(&token)).await);
     assert!(challenge.contains("expired"), "{challenge}");
 }
 
@@ -1305,32 +1127,12 @@ async fn resource_refuses_a_token_issued_for_another_resource() {
     // /authorize with invalid_target).
     let other = server.url("/mcp");
     let other = other.as_str();
-    let params = [
-        ("response_type", "code"),
-        ("client_id", client_id.as_str()),
-        ("redirect_uri", REDIRECT_URI),
-        ("state", STATE),
-        ("code_challenge", APPENDIX_B_CHALLENGE),
-        ("code_challenge_method", "S256"),
-        ("resource", other),
-    ];
-    let response = server.authorize(&params).await;
-    let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
-    let code = param(&location, "code").expect("code");
+    let code = server.code_with(&client_id, &[("resource", other)]).await;
     let token = server
-        .token(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", REDIRECT_URI),
-            ("client_id", &client_id),
-            ("code_verifier", APPENDIX_B_VERIFIER),
-            ("resource", other),
-        ])
+        .redeem_with(&client_id, &code, &[("resource", other)])
         .await;
     let token = expect_token(token).await;
-    let response = server.resource(Some(&token)).await;
-    expect_bearer_challenge(&response);
-    let challenge = header(&response, WWW_AUTHENTICATE.as_str()).unwrap();
+    let challenge = expect_bearer_challenge(&server.resource(Some(&token)).await);
     assert!(challenge.contains("another resource"), "{challenge}");
 }
 
@@ -1344,12 +1146,7 @@ async fn resource_refuses_a_token_issued_for_another_resource() {
 #[tokio::test]
 async fn metadata_has_s256_only_and_exact_issuer() {
     let server = TestServer::start().await;
-    let response = server
-        .http
-        .get(server.url("/.well-known/oauth-authorization-server"))
-        .send()
-        .await
-        .unwrap();
+    let response = server.get("/.well-known/oauth-authorization-server").await;
     assert_eq!(response.status(), StatusCode::OK);
     let content_type = header(&response, CONTENT_TYPE.as_str()).unwrap_or_default();
     assert!(
@@ -1382,15 +1179,9 @@ async fn metadata_has_s256_only_and_exact_issuer() {
 #[tokio::test]
 async fn protected_resource_metadata_names_resource_and_authorization_server() {
     let server = TestServer::start().await;
-    let metadata: Value = server
-        .http
-        .get(server.url("/.well-known/oauth-protected-resource"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let metadata = server
+        .get_json("/.well-known/oauth-protected-resource")
+        .await;
     assert_eq!(metadata["resource"], json!(server.url("/resource")));
     assert_eq!(metadata["authorization_servers"], json!([server.issuer()]));
 }
@@ -1460,11 +1251,7 @@ async fn register_unsupported_token_endpoint_auth_method_is_invalid_client_metad
 #[tokio::test]
 async fn register_public_client_gets_201_with_client_id_and_auth_method_none() {
     // https redirect URIs are registered only when the server allows them.
-    let server = TestServer::with(ServerConfig {
-        allow_https_redirects: true,
-        ..config(PkcePolicy::Required)
-    })
-    .await;
+    let server = TestServer::allowing_https().await;
     let response = server
         .register_json(&json!({
             "client_name": "MCP client",

@@ -8,12 +8,14 @@
 use std::time::Duration;
 
 use pkce_tutor::pkce::{CodeVerifier, derive_s256};
+use pkce_tutor::record::ServerReport;
 use pkce_tutor::server::{PkcePolicy, ServerConfig, ServerHandle, spawn_loopback};
 use reqwest::StatusCode;
 use reqwest::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, LOCATION, ORIGIN, SET_COOKIE, WWW_AUTHENTICATE,
 };
 use serde_json::Value;
+use tokio::sync::mpsc::UnboundedReceiver;
 use url::Url;
 
 /// RFC 7636 Appendix B (SPEC.md R10).
@@ -67,6 +69,38 @@ impl TestServer {
         Self::with(config(PkcePolicy::Required)).await
     }
 
+    /// A server with PKCE required, auto-approve and https redirect URIs
+    /// allowed at registration.
+    pub async fn allowing_https() -> Self {
+        Self::with(ServerConfig {
+            allow_https_redirects: true,
+            ..config(PkcePolicy::Required)
+        })
+        .await
+    }
+
+    /// A server with PKCE required and auto-approve whose codes live
+    /// `lifetime`.
+    pub async fn with_code_lifetime(lifetime: Duration) -> Self {
+        Self::with(ServerConfig {
+            code_lifetime: lifetime,
+            ..config(PkcePolicy::Required)
+        })
+        .await
+    }
+
+    /// A server with PKCE required and auto-approve, and the receiver of
+    /// its reports.
+    pub async fn with_events() -> (Self, UnboundedReceiver<ServerReport>) {
+        let (events, received) = tokio::sync::mpsc::unbounded_channel();
+        let server = Self::with(ServerConfig {
+            events: Some(events),
+            ..config(PkcePolicy::Required)
+        })
+        .await;
+        (server, received)
+    }
+
     /// A server with the given configuration.
     pub async fn with(config: ServerConfig) -> Self {
         let handle = spawn_loopback(config).await.expect("server starts");
@@ -114,15 +148,53 @@ impl TestServer {
             .to_owned()
     }
 
-    /// `GET /authorize` with these parameters, in order, duplicates kept.
-    pub async fn authorize(&self, params: &[(&str, &str)]) -> reqwest::Response {
+    /// The URL of `/authorize` with these parameters, in order, duplicates kept.
+    pub fn authorize_url(&self, params: &[(&str, &str)]) -> Url {
         let mut url = Url::parse(&self.url("/authorize")).expect("authorize URL");
         url.query_pairs_mut().extend_pairs(params);
+        url
+    }
+
+    /// `GET /authorize` with these parameters, in order, duplicates kept.
+    pub async fn authorize(&self, params: &[(&str, &str)]) -> reqwest::Response {
         self.http
-            .get(url.as_str())
+            .get(self.authorize_url(params).as_str())
             .send()
             .await
             .expect("authorization request")
+    }
+
+    /// `GET /authorize` with [`pkce_params`] for this client and then `extra`.
+    pub async fn authorize_with(
+        &self,
+        client_id: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut params = pkce_params(client_id);
+        params.extend_from_slice(extra);
+        self.authorize(&params).await
+    }
+
+    /// Authorizes as [`Self::authorize_with`], asserts the 302 to
+    /// [`REDIRECT_URI`]; the code.
+    pub async fn code_with(&self, client_id: &str, extra: &[(&str, &str)]) -> String {
+        let response = self.authorize_with(client_id, extra).await;
+        let location = expect_redirect(&response, StatusCode::FOUND, REDIRECT_URI);
+        param(&location, "code").unwrap_or_else(|| panic!("no code: {location}"))
+    }
+
+    /// `GET` a path of this server, without credentials.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("GET request")
+    }
+
+    /// `GET` a path of this server and parses its body as JSON.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.expect("a JSON body")
     }
 
     /// `POST /token` with these form parameters, in order.
@@ -171,6 +243,12 @@ impl TestServer {
         self.authorize(&params).await
     }
 
+    /// Asserts [`expect_error_redirect`] to [`REDIRECT_URI`] with [`STATE`]
+    /// and this server's `iss`; the `error_description`.
+    pub fn expect_error_redirect(&self, response: &reqwest::Response, error: &str) -> String {
+        expect_error_redirect(response, REDIRECT_URI, error, Some(STATE), self.issuer())
+    }
+
     /// Authorizes and returns the code from the 302, checking `state` and `iss`.
     pub async fn code_for(
         &self,
@@ -202,6 +280,51 @@ impl TestServer {
             ("redirect_uri", redirect_uri),
             ("client_id", client_id),
             ("resource", resource.as_str()),
+        ];
+        if let Some(verifier) = verifier {
+            params.push(("code_verifier", verifier));
+        }
+        self.token(&params).await
+    }
+
+    /// The token request of [`Self::redeem`] for [`REDIRECT_URI`] with the
+    /// Appendix B verifier.
+    pub async fn redeem_appendix_b(&self, client_id: &str, code: &str) -> reqwest::Response {
+        self.redeem(client_id, code, REDIRECT_URI, Some(APPENDIX_B_VERIFIER))
+            .await
+    }
+
+    /// The token request for [`REDIRECT_URI`] with the Appendix B verifier,
+    /// no `resource`, then these extra parameters.
+    pub async fn redeem_with(
+        &self,
+        client_id: &str,
+        code: &str,
+        extra: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut params = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT_URI),
+            ("client_id", client_id),
+            ("code_verifier", APPENDIX_B_VERIFIER),
+        ];
+        params.extend_from_slice(extra);
+        self.token(&params).await
+    }
+
+    /// The token request with `grant_type`, `code`, `client_id` and the
+    /// verifier only: no `redirect_uri`, no `resource`.
+    pub async fn redeem_without_redirect_uri(
+        &self,
+        client_id: &str,
+        code: &str,
+        verifier: Option<&str>,
+    ) -> reqwest::Response {
+        let mut params = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", client_id),
         ];
         if let Some(verifier) = verifier {
             params.push(("code_verifier", verifier));
@@ -246,6 +369,65 @@ impl TestServer {
             .await;
         (client_id, code)
     }
+
+    /// The authorization request of a well-behaved client to
+    /// [`REDIRECT_URI`] with the Appendix B challenge.
+    pub async fn authorize_appendix_b(&self, client_id: &str) -> reqwest::Response {
+        self.authorize_for(client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
+            .await
+    }
+
+    /// Authorizes this client to [`REDIRECT_URI`] with the Appendix B
+    /// challenge as [`Self::code_for`] does; the code.
+    pub async fn appendix_b_code_for(&self, client_id: &str) -> String {
+        self.code_for(client_id, REDIRECT_URI, Some(APPENDIX_B_CHALLENGE))
+            .await
+    }
+
+    /// Reads the consent page of [`Self::authorize_appendix_b`].
+    pub async fn consent_page(&self, client_id: &str) -> ConsentPage {
+        ConsentPage::read(self.authorize_appendix_b(client_id).await).await
+    }
+
+    /// Approves a consent page and asserts the 303 to [`REDIRECT_URI`]; the
+    /// `Location`.
+    pub async fn approve(&self, page: &ConsentPage) -> Url {
+        let approved = self.consent(page, "approve").await;
+        expect_redirect(&approved, StatusCode::SEE_OTHER, REDIRECT_URI)
+    }
+
+    /// Registers a client and runs the Appendix B flow to a token, asserted
+    /// by [`expect_token`]; the access token.
+    pub async fn appendix_b_token(&self) -> String {
+        let (client_id, code) = self.appendix_b_code().await;
+        expect_token(self.redeem_appendix_b(&client_id, &code).await).await
+    }
+}
+
+/// The parameters of a well-formed authorization request: `code`, this
+/// client, [`REDIRECT_URI`], [`STATE`] and the Appendix B S256 challenge.
+pub fn pkce_params(client_id: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", REDIRECT_URI),
+        ("state", STATE),
+        ("code_challenge", APPENDIX_B_CHALLENGE),
+        ("code_challenge_method", "S256"),
+    ]
+}
+
+/// `GET` an absolute URL with a fresh [`http`] client and parses its body
+/// as JSON.
+pub async fn get_json(url: &str) -> Value {
+    http()
+        .get(url)
+        .send()
+        .await
+        .expect("GET request")
+        .json()
+        .await
+        .expect("a JSON body")
 }
 
 /// A consent page as the browser got it: the form's `request_id` and the
@@ -429,9 +611,10 @@ pub async fn expect_token(response: reqwest::Response) -> String {
 }
 
 /// Asserts the protected resource's refusal (RFC 6750 §3): 401 with a
-/// `WWW-Authenticate` challenge of the Bearer scheme.
-pub fn expect_bearer_challenge(response: &reqwest::Response) {
+/// `WWW-Authenticate` challenge of the Bearer scheme. Returns the challenge.
+pub fn expect_bearer_challenge(response: &reqwest::Response) -> String {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let challenge = header(response, WWW_AUTHENTICATE.as_str()).expect("WWW-Authenticate");
     assert!(challenge.starts_with("Bearer"), "{challenge}");
+    challenge
 }
